@@ -1,0 +1,27 @@
+"""The Keras the note uses (`from tensorflow import keras`), whichever major version that is.
+
+`tf.keras` is Keras 2 on TF 2.15, Keras 3 on TF 2.16+, and tf_keras (Keras 2) under
+TF_USE_LEGACY_KERAS=1; importing it this way keeps one code path for all three.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import tensorflow as tf  # noqa: E402
+from tensorflow import keras  # noqa: E402
+
+
+
+def _keras_version() -> str:
+    # TF 2.15's tf.keras namespace carries no __version__; the keras package it wraps does.
+    from importlib import metadata
+
+    return getattr(keras, "__version__", None) or metadata.version("keras")
+
+
+KERAS_VERSION = _keras_version()
+KERAS_MAJOR = int(KERAS_VERSION.split(".")[0])
+
+__all__ = ["tf", "keras", "KERAS_VERSION", "KERAS_MAJOR"]

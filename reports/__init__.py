@@ -1,0 +1,1 @@
+"""Results JSON in, HTML out. No statistics and no TensorFlow here."""

@@ -1,0 +1,57 @@
+"""Decisions on deterministic facts (an API exists, a constant equals its closed form).
+
+No sampling error: alpha is 0 and the interval is the observed share itself. Every check is named, so
+a refutation says exactly which one failed.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict
+
+
+def all_checks_hold(checks: Mapping[str, bool], *, what: str) -> Verdict:
+    """Supported when every named check holds, refuted when any fails."""
+    if not checks:
+        raise ValueError(f"no checks given for {what}")
+    failed = sorted(name for name, held in checks.items() if not held)
+    share = 1 - len(failed) / len(checks)
+    return Verdict(
+        decision=REFUTED if failed else SUPPORTED, test=f"exact check: {what}",
+        statistic_name="checks failed", statistic=float(len(failed)), p_value=None, alpha=0.0, beta=0.0,
+        effect_name="share of checks holding", effect=share, ci_low=share, ci_high=share, ci_level=1.0,
+        n=len(checks), detectable_effect=1 / len(checks), min_effect=0.0,
+        notes=tuple(f"failed: {name}" for name in failed),
+    )
+
+
+def with_contrasts(primary: Verdict, contrasts: Mapping[str, Verdict]) -> Verdict:
+    """A decision counts only if it can fail: each contrast (data from the nearest wrong law, run
+    through the same decision) must come out refuted, or the primary verdict becomes inconclusive."""
+    blind = sorted(name for name, verdict in contrasts.items() if verdict.decision != REFUTED)
+    notes = tuple(f"contrast {name}: {verdict.decision} ({verdict.statistic_name} = {verdict.statistic:.4g}, "
+                  f"p = {verdict.p_value if verdict.p_value is None else format(verdict.p_value, '.3g')})"
+                  for name, verdict in contrasts.items())
+    if blind:
+        return primary.as_decision(INCONCLUSIVE, *notes, f"the decision could not reject: {', '.join(blind)}")
+    return primary.noting(*notes)
+
+
+def conjunction(parts: Mapping[str, Verdict]) -> Verdict:
+    """A claim made of several decisions holds when all of them do.
+
+    Refuted if any part is refuted, supported if all are, inconclusive otherwise. The record reported is
+    the weakest part's (a refuted one, else an inconclusive one, else the largest p-value); callers
+    split alpha across parts (Bonferroni) when the parts are tests.
+    """
+    if not parts:
+        raise ValueError("conjunction of no decisions")
+    rank = {REFUTED: 0, INCONCLUSIVE: 1, SUPPORTED: 2}
+
+    def weakness(item):
+        verdict = item[1]
+        return rank[verdict.decision], -(verdict.p_value if verdict.p_value is not None else 0.0)
+
+    name, weakest = min(parts.items(), key=weakness)
+    notes = tuple(f"{part}: {verdict.summary()}" for part, verdict in parts.items())
+    return weakest.as_decision(weakest.decision, f"deciding part: {name}", *notes)
