@@ -68,7 +68,8 @@ def test_keras_defaults_to_glorot_uniform(claim):
     verdict = conjunction({"default classes": class_check, "kernels fit": with_contrasts(fits, contrasts)})
     quantiles = [i / 20 for i in range(1, 20)]
     claim.assert_verdict(verdict, details={"defaults": defaults}, series={
-        "kind": "quantiles", "probabilities": quantiles,
+        "kind": "quantiles", "probabilities": quantiles, "title": "Dense kernel against U(±limit)",
+        "x_label": "Glorot uniform quantile", "y_label": "sample quantile",
         "law": list(dense_law.ppf(quantiles)),
         "Dense kernel": list(stats.mstats.mquantiles(dense, quantiles)),
         "same-variance normal": list(stats.mstats.mquantiles(normal, quantiles)),
