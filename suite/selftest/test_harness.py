@@ -1,0 +1,188 @@
+"""The harness's promises, checked on planted projects (pytester): selection, bad input, the catalog
+check at collection, and results that survive crashes, interrupts and xdist.
+
+The planted claims decide with numpy-only `all_checks_hold`, so none of this imports TensorFlow.
+"""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+QUOTE_DEFAULT = "By default, Keras uses Glorot initialization with uniform distribution"
+QUOTE_LIST = "Below is a list of initializers"
+
+
+def entry(claim_id: str, quote: str) -> str:
+    return f'''
+[[claim]]
+id = "{claim_id}"
+section = "Glorot and He Initialization"
+quote = "{quote}"
+kind = "api"
+expected = "supported"
+alpha = 0.0
+beta = 0.0
+min_effect = 0.0
+effect_unit = "share of checks"
+rationale = "A planted claim."
+[claim.sizes.quick]
+n = 1
+[claim.sizes.thorough]
+n = 2
+'''
+
+
+PASSING_TEST = '''
+@pytest.mark.claim("{id}")
+def test_{name}(claim):
+    """A planted claim."""
+    claim.assert_verdict(all_checks_hold({{"holds": True}}, what="planted"), series={{"kind": "bars",
+                         "labels": ["a"], "values": [claim.sizes["n"]]}})
+'''
+CRASHING_TEST = '''
+@pytest.mark.claim("{id}")
+def test_{name}(claim):
+    """A planted claim whose probe raises."""
+    raise RuntimeError("probe exploded <script>")
+'''
+HEADER = "import pytest\nfrom verdicts.exact import all_checks_hold\n"
+
+
+@pytest.fixture
+def project(pytester, monkeypatch):
+    """A planted project: the real plugin, a two-claim catalog, tests under suite/claims."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.syspath_prepend(str(REPO))
+    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\nclaims_root = suite/claims\n")
+    pytester.makeconftest('pytest_plugins = ["fixtures.plugin"]\n')
+    pytester.path.joinpath("claims.toml").write_text(entry("PLANT-ONE", QUOTE_DEFAULT) + entry("PLANT-TWO", QUOTE_LIST))
+    claims = pytester.mkdir("suite").joinpath("claims")
+    claims.mkdir()
+
+    def plant(*tests: str):
+        claims.joinpath("test_planted.py").write_text(HEADER + "".join(tests))
+
+    plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
+    pytester.plant = plant
+    return pytester
+
+
+def run(pytester, *args, subprocess=False):
+    options = ["suite/claims", "--catalog", "claims.toml", "--results", "out/results.json", *args]
+    return pytester.runpytest_subprocess(*options) if subprocess else pytester.runpytest(*options)
+
+
+def results(pytester) -> dict:
+    return json.loads(pytester.path.joinpath("out", "results.json").read_text())
+
+
+def test_claim_selection_runs_only_the_named_claim(project):
+    outcome = run(project, "--claim", "PLANT-TWO")
+    outcome.assert_outcomes(passed=1, deselected=1)
+    assert [claim["id"] for claim in results(project)["claims"]] == ["PLANT-TWO"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--claim", "NOPE"], "unknown claim id 'NOPE'"),
+    (["--claim", "PLANT-ONF"], "did you mean PLANT-ONE"),
+    (["--profile", "huge"], "invalid choice: 'huge'"),
+    (["--claims-seed", "-3"], "seed must be an integer"),
+    (["--claims-seed", "x"], "seed must be an integer"),
+    (["--vary-seed", "--claims-seed", "3"], "exclude each other"),
+])
+def test_a_users_mistake_is_a_usage_error_without_traceback(project, args, message):
+    outcome = run(project, *args)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in outcome.stderr.str()
+    assert "Traceback" not in outcome.stderr.str() + outcome.stdout.str()
+
+
+def test_a_catalog_claim_without_a_test_stops_the_run(project):
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"))
+    outcome = run(project)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "catalog claims without a test: PLANT-TWO" in outcome.stderr.str()
+
+
+def test_a_marker_naming_no_catalog_claim_stops_the_run(project):
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"),
+                  PASSING_TEST.format(id="PLANT-THREE", name="three"))
+    outcome = run(project)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "'PLANT-THREE', which is not in the catalog" in outcome.stderr.str()
+
+
+def test_two_tests_for_one_claim_stop_the_run(project):
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"),
+                  PASSING_TEST.format(id="PLANT-ONE", name="again"))
+    outcome = run(project)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "exactly one test; more than one for PLANT-ONE" in outcome.stderr.str()
+
+
+def test_a_bad_catalog_entry_is_named(project):
+    bad = entry("PLANT-ONE", "a sentence the note never says")
+    project.path.joinpath("claims.toml").write_text(bad)
+    outcome = run(project)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "claim #1 (PLANT-ONE): quote 'a sentence the note never says' is not verbatim" in outcome.stderr.str()
+
+
+def test_a_crashing_claim_is_recorded_as_error_and_the_rest_run_on(project):
+    project.plant(CRASHING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
+    outcome = run(project)
+    outcome.assert_outcomes(passed=1, failed=1)
+    by_id = {claim["id"]: claim for claim in results(project)["claims"]}
+    assert by_id["PLANT-ONE"]["verdict"] == "error"
+    assert "probe exploded <script>" in by_id["PLANT-ONE"]["reason"]
+    assert by_id["PLANT-TWO"]["verdict"] == "supported" and by_id["PLANT-TWO"]["passed"] is True
+    html = project.path.joinpath("out", "index.html").read_text()
+    assert "probe exploded &lt;script&gt;" in html and "<script>" not in html
+
+
+def test_an_interrupted_run_leaves_a_valid_file_with_what_finished(project):
+    interrupting = '''
+@pytest.mark.claim("PLANT-TWO")
+def test_two(claim):
+    """Ctrl-C arrives while this claim runs."""
+    raise KeyboardInterrupt
+'''
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), interrupting)
+    outcome = run(project, subprocess=True)
+    assert outcome.ret == pytest.ExitCode.INTERRUPTED
+    document = results(project)
+    assert document["run"]["status"] == "interrupted"
+    assert [claim["id"] for claim in document["claims"]] == ["PLANT-ONE"]
+
+
+def _comparable(document: dict) -> dict:
+    """The file minus what legitimately differs between two runs: timings and the command line."""
+    for claim in document["claims"]:
+        claim.pop("duration_s")
+    for key in ("started", "argv"):
+        document["run"].pop(key)
+    return document
+
+
+@pytest.mark.skipif("xdist" not in sys.modules and not __import__("importlib").util.find_spec("xdist"),
+                    reason="pytest-xdist is not installed")
+def test_xdist_writes_one_file_with_the_serial_content(project):
+    project.plant(CRASHING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
+    run(project, "--vary-seed", "-p", "no:xdist", subprocess=True)
+    serial = results(project)
+    seed = str(serial["run"]["seed"])
+    run(project, "--claims-seed", seed, subprocess=True)
+    serial = _comparable(results(project))
+    outcome = run(project, "--claims-seed", seed, "-n", "2", subprocess=True)
+    outcome.assert_outcomes(passed=1, failed=1)
+    assert _comparable(results(project)) == serial
+    assert sorted(p.name for p in project.path.joinpath("out").iterdir()) == ["index.html", "results.json"]
+
+
+def test_vary_seed_is_printed_and_recorded(project):
+    outcome = run(project, "--vary-seed")
+    seed = results(project)["run"]["seed"]
+    assert f"base seed {seed}" in outcome.stdout.str()
+    assert all(claim["seed"] == seed for claim in results(project)["claims"])
