@@ -25,3 +25,9 @@ def proportion_above_by_binomial(successes: int, trials: int, *, share: float, a
         ci_high=float(high), ci_level=1 - 2 * alpha, n=trials, min_effect=min_effect,
         detectable_effect=float(detectable),
     )
+
+
+def agreement_interval(agreed: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Clopper-Pearson interval of a rate from `agreed` of `trials` (a claim's seed agreement)."""
+    interval = stats.binomtest(agreed, trials).proportion_ci(confidence_level=confidence)
+    return float(interval.low), float(interval.high)

@@ -11,6 +11,7 @@ INCONCLUSIVE = "inconclusive"
 # Outcomes of a run rather than of a decision: a probe that raised, a claim a version cannot run.
 ERROR = "error"
 SKIPPED = "skipped"
+NOT_RUN = "not run"
 DECISIONS = (SUPPORTED, REFUTED, INCONCLUSIVE)
 
 

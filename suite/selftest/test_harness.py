@@ -154,7 +154,9 @@ def test_two(claim):
     assert outcome.ret == pytest.ExitCode.INTERRUPTED
     document = results(project)
     assert document["run"]["status"] == "interrupted"
-    assert [claim["id"] for claim in document["claims"]] == ["PLANT-ONE"]
+    verdicts = {claim["id"]: claim["verdict"] for claim in document["claims"]}
+    assert verdicts == {"PLANT-ONE": "supported", "PLANT-TWO": "not run"}
+    assert "interrupted" in project.path.joinpath("out", "index.html").read_text()
 
 
 def _comparable(document: dict) -> dict:
@@ -186,3 +188,19 @@ def test_vary_seed_is_printed_and_recorded(project):
     seed = results(project)["run"]["seed"]
     assert f"base seed {seed}" in outcome.stdout.str()
     assert all(claim["seed"] == seed for claim in results(project)["claims"])
+
+
+def test_calibration_reports_each_claims_agreement_over_fresh_seeds(project):
+    flaky = '''
+@pytest.mark.claim("PLANT-TWO")
+def test_two(claim):
+    """Holds for some seeds only: its false-fail rate is what calibration measures."""
+    claim.assert_verdict(all_checks_hold({"holds": claim.seed % 2 == 0}, what="planted"))
+'''
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), flaky)
+    outcome = run(project, "--calibrate", "6")
+    by_id = {claim["id"]: claim for claim in results(project)["claims"]}
+    steady, flaky = by_id["PLANT-ONE"]["calibration"], by_id["PLANT-TWO"]["calibration"]
+    assert (steady["agreed"], steady["rounds"]) == (6, 6) and steady["ci_high"] == 1.0
+    assert 0 < flaky["agreed"] < 6 and len(set(flaky["seeds"])) == 6
+    assert "calibration PLANT-TWO:" in outcome.stdout.str()
