@@ -204,3 +204,25 @@ def test_two(claim):
     assert (steady["agreed"], steady["rounds"]) == (6, 6) and steady["ci_high"] == 1.0
     assert 0 < flaky["agreed"] < 6 and len(set(flaky["seeds"])) == 6
     assert "calibration PLANT-TWO:" in outcome.stdout.str()
+
+
+def test_an_unsupported_tensorflow_skips_every_claim_with_the_reason(project):
+    project.makeconftest('''
+from importlib import metadata
+
+pytest_plugins = ["fixtures.plugin"]
+real_version = metadata.version
+
+
+def pretend_tensorflow_2_12(name):
+    return "2.12.0" if name in ("tensorflow", "tensorflow-cpu") else real_version(name)
+
+
+metadata.version = pretend_tensorflow_2_12
+''')
+    outcome = run(project, subprocess=True)
+    outcome.assert_outcomes(skipped=2)
+    assert outcome.ret == pytest.ExitCode.OK
+    reasons = {claim["verdict"]: claim["reason"] for claim in results(project)["claims"]}
+    assert list(reasons) == ["skipped"]
+    assert "TensorFlow 2.12.0 is older than 2.15" in reasons["skipped"]
