@@ -226,3 +226,39 @@ metadata.version = pretend_tensorflow_2_12
     reasons = {claim["verdict"]: claim["reason"] for claim in results(project)["claims"]}
     assert list(reasons) == ["skipped"]
     assert "TensorFlow 2.12.0 is older than 2.15" in reasons["skipped"]
+
+
+def test_a_killed_worker_is_recorded_as_error_and_the_run_completes(project):
+    killed = '''
+import os, signal
+
+@pytest.mark.claim("PLANT-ONE")
+def test_one(claim):
+    """The worker running this claim is killed (out of memory, say)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+'''
+    project.plant(killed, PASSING_TEST.format(id="PLANT-TWO", name="two"))
+    run(project, "-n", "2", subprocess=True)
+    by_id = {claim["id"]: claim for claim in results(project)["claims"]}
+    assert by_id["PLANT-ONE"]["verdict"] == "error" and "crashed" in by_id["PLANT-ONE"]["reason"]
+    assert by_id["PLANT-TWO"]["verdict"] == "supported"
+    assert results(project)["run"]["status"] == "complete"
+
+
+@pytest.mark.parametrize("content, problem", [
+    (None, "no such results file"),
+    ('{"schema": "deepclaims.results", "schema_version": 1, "claims": [', "not valid JSON"),
+    ('{"schema": "deepclaims.results", "schema_version": 1, "claims": [{"id": "X"}]}', "claim #1 lacks kind"),
+    ('{"schema": "something else"}', "not a deepclaims results file"),
+])
+def test_a_bad_results_file_is_one_clear_line(tmp_path, content, problem):
+    import subprocess
+
+    path = tmp_path / "results.json"
+    if content is not None:
+        path.write_text(content)
+    outcome = subprocess.run([sys.executable, "-m", "reports.html_report", str(path)], cwd=REPO,
+                             capture_output=True, text=True)
+    assert outcome.returncode != 0
+    assert outcome.stderr.strip().count("\n") == 0 and problem in outcome.stderr
+    assert str(path) in outcome.stderr
