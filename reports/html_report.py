@@ -1,24 +1,52 @@
-"""Renders the results JSON as one self-contained HTML page (no external asset, all text escaped)."""
+"""Renders the results JSON as one self-contained HTML page (no external asset, all text escaped).
+
+The page runs no script (its verdict filters are CSS) and forbids itself any network request and any script
+(a Content-Security-Policy), so even text that slipped past escaping could not run.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 
-from reports import results_file
+from reports import claim_view, results_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+def template_environment() -> jinja2.Environment:
+    """Autoescaping Jinja for every page of reports/templates (the report and the version matrix)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+class _Readable(dict):
+    """A mapping whose missing or empty entries read as '?' in the page instead of failing the render."""
+
+    def __missing__(self, key):
+        return "?"
+
+    def __getattr__(self, key):
+        value = self[key]
+        return "?" if value is None or value == "" else value
+
+
 def render(document: dict) -> str:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined)
-    counts: dict[str, int] = {}
-    for claim in document["claims"]:
-        counts[claim["verdict"]] = counts.get(claim["verdict"], 0) + 1
-    return environment.get_template("index.html.j2").render(doc=document, counts=counts)
+    views = [claim_view.claim_view(claim, index) for index, claim in enumerate(document.get("claims") or [])
+             if isinstance(claim, Mapping)]
+    environment = document.get("environment") if isinstance(document.get("environment"), Mapping) else {}
+    run = document.get("run") if isinstance(document.get("run"), Mapping) else {}
+    return template_environment().get_template("index.html.j2").render(
+        run=_Readable(run), env=_Readable(environment), schema=f"{document.get('schema')} "
+        f"v{document.get('schema_version')}", counts=claim_view.verdict_counts(views), total=len(views),
+        as_expected=sum(view["as_expected"] for view in views),
+        disagree=[view for view in views if view["disagrees_with_note"]],
+        unexpected=[view for view in views if not view["as_expected"]],
+        environment=claim_view.environment_rows(environment), grouped=claim_view.sections(views),
+    )
 
 
 def write(path: Path, document: dict) -> Path:

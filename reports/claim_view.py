@@ -1,0 +1,183 @@
+"""What the report shows for a results document: plain-language views of the run and of each claim.
+
+Every field is read defensively: a claim may be skipped, errored, recorded by an older or newer harness,
+or hand-edited, and still shows as data rather than breaking the page. Nothing here computes a
+statistic; it only words and formats what the results file recorded.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+
+from reports import plots
+
+# The note asserts each of its claims, so "supported" is what the note predicts for every one of them.
+NOTE_PREDICTS = "supported"
+DECISIONS = ("supported", "refuted", "inconclusive")
+VERDICT_ORDER = (*DECISIONS, "skipped", "error", "not run")
+MAX_DETAILS_CHARS = 20_000
+MAX_SHORT_QUOTE = 140
+
+
+def number(value, digits: int = 4) -> str:
+    """A recorded number for reading: 4 significant digits, `n/a` where nothing was recorded."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.{digits}g}" if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def verdict_class(verdict) -> str:
+    """A CSS class for a verdict; anything unrecognised is styled as `other`, never trusted as a class."""
+    return verdict.replace(" ", "-") if verdict in VERDICT_ORDER else "other"
+
+
+def short(text, limit: int = MAX_SHORT_QUOTE) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _p_against_alpha(claim: Mapping) -> str:
+    p, alpha = claim.get("p_value"), claim.get("alpha")
+    if p is None:
+        return f"no p-value (exact or interval decision); alpha = {number(alpha)}"
+    if isinstance(p, (int, float)) and isinstance(alpha, (int, float)):
+        relation = "<" if p < alpha else "≥"
+        return f"p = {number(p, 3)} {relation} alpha = {number(alpha)}"
+    return f"p = {number(p)}, alpha = {number(alpha)}"
+
+
+def _effect(claim: Mapping) -> str:
+    name = claim.get("effect_name") or "effect"
+    level = claim.get("ci_level")
+    level_text = f"{number(level * 100)}% CI" if isinstance(level, (int, float)) else "CI"
+    return (f"{name} = {number(claim.get('effect'))}, {level_text} "
+            f"[{number(claim.get('ci_low'))}, {number(claim.get('ci_high'))}]")
+
+
+def _power(claim: Mapping) -> str:
+    beta = claim.get("beta")
+    power = f" with power {number((1 - beta) * 100, 3)}%" if isinstance(beta, (int, float)) else ""
+    return f"{number(claim.get('detectable_effect'))}{power} at n = {number(claim.get('n'))}"
+
+
+def decision_rows(claim: Mapping) -> list[tuple[str, str]]:
+    """The decision in plain words, one (label, text) row per fact; empty for a claim that did not decide."""
+    if claim.get("test") is None:
+        return []
+    unit = claim.get("effect_unit") or ""
+    return [
+        ("test", str(claim["test"])),
+        ("statistic", f"{claim.get('statistic_name') or 'statistic'} = {number(claim.get('statistic'))}"),
+        ("p against alpha", _p_against_alpha(claim)),
+        ("effect", _effect(claim)),
+        ("smallest effect that matters", f"{number(claim.get('min_effect'))} {unit}".strip()),
+        ("smallest it could detect", _power(claim)),
+    ]
+
+
+def run_rows(claim: Mapping) -> list[tuple[str, str]]:
+    sizes = claim.get("sizes")
+    sizes_text = ", ".join(f"{k} = {number(v)}" for k, v in sizes.items()) if isinstance(sizes, Mapping) else ""
+    rows = [("seed", f"base {number(claim.get('seed'))}"
+                     + (f", claim {number(claim['claim_seed'])}" if claim.get("claim_seed") is not None else "")),
+            ("profile", str(claim.get("profile", "n/a")) + (f" ({sizes_text})" if sizes_text else "")),
+            ("duration", f"{number(claim.get('duration_s'), 3)} s")]
+    calibration = claim.get("calibration")
+    if isinstance(calibration, Mapping):
+        rows.append(("calibration", f"{number(calibration.get('agreed'))} of {number(calibration.get('rounds'))} "
+                     f"fresh seeds agree with the catalog (95% CI of the rate {number(calibration.get('ci_low'), 2)}"
+                     f" to {number(calibration.get('ci_high'), 2)})"))
+    return rows
+
+
+def figures(claim: Mapping, anchor: str) -> list[dict]:
+    """Each panel of the claim's series as {svg} or, where it cannot be drawn, {problem, data}."""
+    series = claim.get("series")
+    try:
+        panels = plots.panels_of(series)
+    except plots.PlotError as error:
+        return [{"svg": None, "problem": str(error), "data": _pretty(series)}]
+    drawn = []
+    for index, spec in enumerate(panels):
+        try:
+            drawn.append({"svg": plots.svg_for(spec, f"{anchor}-{index}"), "problem": None, "data": None})
+        except Exception as error:  # noqa: BLE001 - a series that cannot be drawn is shown as data
+            drawn.append({"svg": None, "problem": f"{type(error).__name__}: {error}", "data": _pretty(spec)})
+    return drawn
+
+
+def _pretty(value) -> str:
+    text = json.dumps(value, indent=1, ensure_ascii=False, default=str)
+    return text if len(text) <= MAX_DETAILS_CHARS else text[:MAX_DETAILS_CHARS] + f"\n… ({len(text)} characters)"
+
+
+def _strings(values) -> list[str]:
+    return [str(value) for value in values] if isinstance(values, list) else [] if values is None else [str(values)]
+
+
+def claim_view(claim: Mapping, index: int) -> dict:
+    verdict = str(claim.get("verdict", "unknown"))
+    expected = str(claim.get("expected", "unknown"))
+    anchor = f"claim-{index}"
+    details = claim.get("details")
+    return {
+        "anchor": anchor,
+        "id": str(claim.get("id", f"#{index + 1}")),
+        "kind": str(claim.get("kind", "")),
+        "section": str(claim.get("section") or "(no section)"),
+        "quote": str(claim.get("quote", "")),
+        "short_quote": short(claim.get("quote", "")),
+        "verdict": verdict,
+        "verdict_class": verdict_class(verdict),
+        "expected": expected,
+        "expected_class": verdict_class(expected),
+        "as_expected": verdict == expected or verdict == "skipped",
+        "disagrees_with_note": verdict in DECISIONS and verdict != NOTE_PREDICTS,
+        "effect_short": (f"{number(claim.get('effect'))} [{number(claim.get('ci_low'))}, {number(claim.get('ci_high'))}]"
+                         if claim.get("test") is not None else ""),
+        "reason": str(claim.get("reason") or ""),
+        "decision_rows": decision_rows(claim),
+        "run_rows": run_rows(claim),
+        "notes": _strings(claim.get("notes")),
+        "rationale": str(claim.get("rationale") or ""),
+        "rerun": str(claim.get("rerun") or ""),
+        "figures": figures(claim, anchor),
+        "details": _pretty(details) if details else "",
+    }
+
+
+def sections(views: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Claims grouped by the note's section, in the order the results list them (the catalog's)."""
+    grouped: dict[str, list[dict]] = {}
+    for view in views:
+        grouped.setdefault(view["section"], []).append(view)
+    return list(grouped.items())
+
+
+def verdict_counts(views: list[dict]) -> list[tuple[str, int, str]]:
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view["verdict"]] = counts.get(view["verdict"], 0) + 1
+    ordered = [v for v in VERDICT_ORDER if v in counts] + sorted(v for v in counts if v not in VERDICT_ORDER)
+    return [(verdict, counts[verdict], verdict_class(verdict)) for verdict in ordered]
+
+
+def environment_rows(environment) -> list[tuple[str, str]]:
+    if not isinstance(environment, Mapping):
+        return []
+    packages = environment.get("packages") if isinstance(environment.get("packages"), Mapping) else {}
+    threads = environment.get("threads") if isinstance(environment.get("threads"), Mapping) else {}
+    rows = [("TensorFlow", environment.get("tensorflow")), ("Keras", environment.get("keras")),
+            ("Python", environment.get("python")), ("device", environment.get("device")),
+            ("CPU cores", environment.get("cpu_count")), ("platform", environment.get("platform"))]
+    rows += [(name, version) for name, version in packages.items()
+             if version and name not in ("tensorflow", "tensorflow-cpu", "keras")]
+    rows += [(f"threads: {name}", value) for name, value in threads.items() if value not in (None, "")]
+    return [(str(label), number(value)) for label, value in rows if value is not None]

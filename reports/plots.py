@@ -1,0 +1,223 @@
+"""Draws a claim's recorded `series` (the plot specs of reports/SERIES.md) as inline SVG.
+
+Headless by construction: figures are `matplotlib.figure.Figure` objects rendered by the SVG backend, so
+no pyplot, no display and no global backend state are involved. Text stays text in the SVG
+(`svg.fonttype = none`), escaped by matplotlib's writer; every piece of recorded text is also quoted
+for mathtext (a `$` in a label is a dollar sign, not a formula). No statistics are computed here.
+
+A spec that cannot be drawn raises `PlotError` with the reason; the report shows the reason and the data.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+from collections.abc import Mapping
+
+import matplotlib
+from matplotlib.figure import Figure
+
+KINDS = ("lines", "samples", "bars", "quantiles")
+COMMON_FIELDS = ("kind", "title", "x_label", "y_label", "reference", "log_x", "log_y")
+QUANTILE_FIELDS = ("probabilities", "law")
+MAX_LEGEND_ENTRIES = 12
+MAX_LABEL_CHARS = 48
+FIGURE_INCHES = (5.4, 3.3)
+GOLDEN = (math.sqrt(5) - 1) / 2
+STYLE = {
+    "svg.fonttype": "none",
+    "font.family": ["DejaVu Sans", "sans-serif"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+}
+
+
+class PlotError(ValueError):
+    """A series spec that cannot be drawn; the message says which field and why."""
+
+
+def panels_of(series) -> list:
+    """The specs to draw: the `panels` list, a single spec, or nothing for an empty series."""
+    if not series:
+        return []
+    if isinstance(series, Mapping) and "panels" in series:
+        panels = series["panels"]
+        if not isinstance(panels, list):
+            raise PlotError("'panels' must be a list of plot specs")
+        return panels
+    return [series]
+
+
+def svg_for(spec, figure_id: str) -> str:
+    """One spec as an `<svg>` element ready to inline in HTML; `figure_id` keeps its internal ids unique."""
+    if not isinstance(spec, Mapping):
+        raise PlotError(f"a plot spec must be a mapping, got {type(spec).__name__}")
+    kind = spec.get("kind")
+    if kind not in DRAWERS:
+        raise PlotError(f"no drawing for series kind {kind!r} (known kinds: {', '.join(KINDS)})")
+    salt = re.sub(r"[^A-Za-z0-9_-]", "_", figure_id)
+    with matplotlib.rc_context({**STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure = Figure(figsize=FIGURE_INCHES, layout="constrained")
+        axes = figure.add_subplot()
+        DRAWERS[kind](axes, spec)
+        _decorate(axes, spec)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _inline(buffer.getvalue(), salt)
+
+
+def _inline(svg: str, salt: str) -> str:
+    """Drop the XML prolog and DOCTYPE, and prefix matplotlib's ids so that many figures share a page."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{salt}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{salt}-{m.group(1)})", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{salt}-{m.group(1)}"', svg)
+    return svg.replace("<svg ", '<svg role="img" class="plot" ', 1)
+
+
+def text(value, limit: int = MAX_LABEL_CHARS) -> str:
+    """Recorded text made safe for matplotlib: no mathtext, no legend-hiding leading underscore, short."""
+    value = str(value)
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    value = value.replace("$", r"\$")
+    return "\u200b" + value if value.startswith("_") else value
+
+
+def _numbers(values, field: str) -> list[float]:
+    """A list of numbers; None (diverged or missing) becomes NaN, which matplotlib leaves as a gap."""
+    if not isinstance(values, list):
+        raise PlotError(f"{field!r} must be a list, got {type(values).__name__}")
+    numbers = []
+    for value in values:
+        if value is None:
+            numbers.append(math.nan)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers.append(float(value))
+        else:
+            raise PlotError(f"{field!r} holds {value!r}, not a number")
+    return numbers
+
+
+def _labelled(mapping, field: str) -> dict:
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise PlotError(f"{field!r} must be a non-empty mapping of label to values")
+    return {str(label): values for label, values in mapping.items()}
+
+
+def _positions(x) -> tuple[list[float], list[str] | None]:
+    """Numeric x as is; any text in x (layer names, activations) makes it categorical."""
+    if not isinstance(x, list) or not x:
+        raise PlotError("'x' must be a non-empty list")
+    if any(isinstance(value, str) for value in x):
+        return list(range(len(x))), [text(value, 16) for value in x]
+    return _numbers(x, "x"), None
+
+
+def _draw_lines(axes, spec):
+    x, categories = _positions(spec.get("x"))
+    for label, ys in _labelled(spec.get("lines"), "lines").items():
+        ys = _numbers(ys, f"lines.{label}")
+        if len(ys) != len(x):
+            raise PlotError(f"line {label!r} has {len(ys)} values for {len(x)} x values")
+        axes.plot(x, ys, marker="o", markersize=3, label=text(label))
+    for label, band in (spec.get("bands") or {}).items():
+        if not isinstance(band, list) or len(band) != 2:
+            raise PlotError(f"band {label!r} must be [low list, high list]")
+        low, high = _numbers(band[0], f"bands.{label}"), _numbers(band[1], f"bands.{label}")
+        if not len(low) == len(high) == len(x):
+            raise PlotError(f"band {label!r} does not match the {len(x)} x values")
+        axes.fill_between(x, low, high, alpha=0.2, label=text(label))
+    if categories:
+        axes.set_xticks(x, categories, rotation=30 if len(x) > 6 else 0, ha="right" if len(x) > 6 else "center")
+
+
+def _spread(count: int) -> list[float]:
+    """Horizontal offsets for a strip of points: evenly spread and reproducible, no random numbers."""
+    return [((index * GOLDEN) % 1 - 0.5) * 0.36 for index in range(count)]
+
+
+def _draw_samples(axes, spec):
+    groups = _labelled(spec.get("groups"), "groups")
+    names, kept = [], []
+    for label, values in groups.items():
+        numbers = [value for value in _numbers(values, f"groups.{label}") if math.isfinite(value)]
+        missing = len(values) - len(numbers)
+        names.append(text(label, 20) + (f"\n({missing} missing)" if missing else ""))
+        kept.append(numbers)
+    positions = list(range(1, len(kept) + 1))
+    drawable = [(position, values) for position, values in zip(positions, kept) if values]
+    if drawable:
+        axes.boxplot([values for _, values in drawable], positions=[p for p, _ in drawable], widths=0.5,
+                     showfliers=False, medianprops={"color": "black"})
+    for position, values in drawable:
+        axes.scatter([position + offset for offset in _spread(len(values))], values, s=8, alpha=0.6, zorder=3)
+    axes.set_xticks(positions, names, rotation=20 if len(names) > 5 else 0)
+    axes.grid(False, axis="x")
+
+
+def _draw_bars(axes, spec):
+    labels = spec.get("labels")
+    if not isinstance(labels, list) or not labels:
+        raise PlotError("'labels' must be a non-empty list")
+    values = _numbers(spec.get("values"), "values")
+    if len(values) != len(labels):
+        raise PlotError(f"{len(values)} values for {len(labels)} labels")
+    positions = list(range(len(labels)))
+    errors = None
+    if spec.get("low") is not None and spec.get("high") is not None:
+        low, high = _numbers(spec["low"], "low"), _numbers(spec["high"], "high")
+        if not len(low) == len(high) == len(values):
+            raise PlotError("'low' and 'high' must have one entry per label")
+        errors = [[abs(v - lo) for v, lo in zip(values, low)], [abs(hi - v) for v, hi in zip(values, high)]]
+    axes.bar(positions, [0 if math.isnan(v) else v for v in values], yerr=errors, capsize=3, alpha=0.8)
+    for position, value in zip(positions, values):
+        if math.isnan(value):
+            axes.annotate("n/a", (position, 0), ha="center", va="bottom", fontsize=8)
+    axes.set_xticks(positions, [text(label, 16) for label in labels], rotation=30 if len(labels) > 5 else 0,
+                    ha="right" if len(labels) > 5 else "center")
+    axes.grid(False, axis="x")
+
+
+def _draw_quantiles(axes, spec):
+    law = _numbers(spec.get("law"), "law")
+    samples = {key: value for key, value in spec.items() if key not in COMMON_FIELDS + QUANTILE_FIELDS}
+    if not samples:
+        raise PlotError("a quantiles spec needs at least one sample's quantiles besides 'law'")
+    for label, quantiles in samples.items():
+        quantiles = _numbers(quantiles, label)
+        if len(quantiles) != len(law):
+            raise PlotError(f"{label!r} has {len(quantiles)} quantiles for {len(law)} law quantiles")
+        axes.plot(law, quantiles, marker="o", markersize=3, linewidth=1, label=text(label))
+    finite = [value for value in law if math.isfinite(value)]
+    if finite:
+        axes.plot([min(finite), max(finite)], [min(finite), max(finite)], color="grey", linestyle=":",
+                  linewidth=1, label="the law (y = x)")
+
+
+def _decorate(axes, spec):
+    reference = spec.get("reference")
+    references = reference if isinstance(reference, Mapping) else {"reference": reference}
+    for label, value in references.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            axes.axhline(value, color="grey", linestyle="--", linewidth=1, label=text(label))
+    if spec.get("log_x"):
+        axes.set_xscale("log", nonpositive="mask")
+    if spec.get("log_y"):
+        axes.set_yscale("log", nonpositive="mask")
+    for setter, field in ((axes.set_title, "title"), (axes.set_xlabel, "x_label"), (axes.set_ylabel, "y_label")):
+        if spec.get(field):
+            setter(text(spec[field], 70))
+    handles, labels = axes.get_legend_handles_labels()
+    if 1 < len(labels) <= MAX_LEGEND_ENTRIES or (len(labels) == 1 and spec["kind"] != "samples"):
+        axes.legend(fontsize=7 if len(labels) > 6 else 8)
+
+
+DRAWERS = {"lines": _draw_lines, "samples": _draw_samples, "bars": _draw_bars, "quantiles": _draw_quantiles}
