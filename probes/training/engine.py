@@ -1,0 +1,152 @@
+"""The training loop: compiled multi-step training of a `BatchedMLP`, evaluations, divergence, progress."""
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+import numpy as np
+
+from probes.keras_api import tf
+from probes.training.batched import BatchedMLP
+from probes.training.run import TrainingRun
+from probes.training.spec import MLP, Optimizer, batch_orders, optimizer as make_optimizer
+
+LOG = logging.getLogger("probes.training")
+# Whole-set evaluation in slices, so that [models, slice, width] stays a few tens of MB.
+EVAL_ELEMENTS = 2**23
+# Progress lines are logged at evaluations once a run has lasted this long.
+PROGRESS_AFTER_S = 5.0
+
+
+def _step_blocks(order: np.ndarray, batch_size: int, evals_per_epoch: int) -> list[np.ndarray]:
+    """Split one epoch's [M, n] visiting order into blocks of [steps, M, batch] index arrays, one
+    block per evaluation interval; the last, smaller batch (as in `fit`) is a block of its own."""
+    models, n = order.shape
+    full = n // batch_size
+    steps = order[:, :full * batch_size].reshape(models, full, batch_size).transpose(1, 0, 2)
+    bounds = np.linspace(0, full, evals_per_epoch + 1).round().astype(int)
+    blocks = [steps[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    if n % batch_size:
+        blocks.append(order[:, full * batch_size:][None])
+    return blocks
+
+
+class _Compiled:
+    """The compiled training block and evaluation for one model stack and one data set."""
+
+    def __init__(self, model: BatchedMLP, x_train, y_train, record_units: bool):
+        self.model = model
+        self.x_train = tf.constant(x_train)
+        self.y_train = tf.constant(y_train)
+        self.gradient_max = tf.Variable(tf.zeros([model.models, model.mlp.hidden_layers, model.mlp.width]),
+                                        trainable=False) if record_units else None
+        signature = [tf.TensorSpec([None, model.models, None], tf.int32)]
+        self.run_block = tf.function(self._run_block, input_signature=signature)
+        self.evaluate_slice = tf.function(self._evaluate_slice, input_signature=[
+            tf.TensorSpec([None, x_train.shape[1]], tf.float32), tf.TensorSpec([None], tf.int32)])
+
+    def _run_block(self, indices):
+        losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
+        for step in tf.range(tf.shape(indices)[0]):
+            batch = indices[step]
+            step_losses, gradients = self.model.train_step(tf.gather(self.x_train, batch),
+                                                           tf.gather(self.y_train, batch))
+            if self.gradient_max is not None:
+                self.gradient_max.assign(tf.maximum(self.gradient_max, self.model.unit_gradient_max(gradients)))
+            losses = losses.write(step, step_losses)
+        return losses.stack()
+
+    def _evaluate_slice(self, x, y):
+        logits, pre_activations = self.model.forward(x[None], training=False)
+        labels = tf.broadcast_to(y[None], tf.shape(logits)[:2])
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        correct = tf.cast(tf.equal(tf.argmax(logits, axis=-1, output_type=tf.int32), labels), tf.float32)
+        positive = tf.stack([tf.reduce_sum(tf.cast(pre > 0, tf.float32), axis=1) for pre in pre_activations], axis=1)
+        return tf.reduce_sum(loss, axis=1), tf.reduce_sum(correct, axis=1), positive
+
+    def evaluate(self, x: np.ndarray, y: np.ndarray):
+        """Mean loss [M], accuracy [M], share of inputs with positive pre-activation [M, L, W]."""
+        size = max(1, EVAL_ELEMENTS // (self.model.models * self.model.mlp.width))
+        totals = None
+        for start in range(0, len(y), size):
+            parts = self.evaluate_slice(x[start:start + size], y[start:start + size])
+            parts = [np.asarray(p, dtype=np.float64) for p in parts]
+            totals = parts if totals is None else [t + p for t, p in zip(totals, parts)]
+        return [t / len(y) for t in totals]
+
+
+def train_seeds(data, mlp: MLP, *, seeds, learning_rates, epochs: int, batch_size: int = 32,
+                optimizer: Optimizer | None = None, evals_per_epoch: int = 1, record_units: bool = True,
+                divergence_loss: float = math.inf, label: str = "") -> TrainingRun:
+    """Train len(learning_rates) × len(seeds) copies of `mlp` on `data` together; see the package
+    docstring. Seed s fixes a model's initial weights and batch order for every learning rate."""
+    started = time.perf_counter()
+    optimizer = optimizer or make_optimizer("SGD")
+    seeds, rates = [int(s) for s in seeds], [float(r) for r in learning_rates]
+    label = label or f"{mlp.label}, {optimizer.label}"
+    model = BatchedMLP(mlp, data.features, data.classes, rates, seeds, optimizer)
+    compiled = _Compiled(model, data.x_train, data.y_train, record_units)
+    orders = np.stack([batch_orders(seed, len(data.y_train), epochs) for seed in seeds], axis=1)  # [epochs, S, n]
+    models = model.models
+    batch_losses, eval_steps, evaluations, unit_records = [], [], [], []
+    diverged_step = np.full(models, -1)
+    train_time = eval_time = 0.0
+    step = 0
+
+    def record_evaluation():
+        nonlocal eval_time
+        began = time.perf_counter()
+        train_loss, train_accuracy, active = compiled.evaluate(data.x_train, data.y_train)
+        val_loss, val_accuracy, _ = compiled.evaluate(data.x_val, data.y_val)
+        eval_time += time.perf_counter() - began
+        eval_steps.append(step)
+        evaluations.append((train_loss, train_accuracy, val_loss, val_accuracy))
+        bad = ~np.isfinite(train_loss) | ~np.isfinite(val_loss) | (train_loss > divergence_loss)
+        diverged_step[(diverged_step < 0) & bad] = step
+        if record_units:
+            gradient = np.asarray(compiled.gradient_max) if step else np.full(active.shape, np.nan)
+            compiled.gradient_max.assign(tf.zeros_like(compiled.gradient_max))
+            unit_records.append((active, gradient, model.activation_weights()))
+
+    record_evaluation()
+    for epoch in range(epochs):
+        order = np.tile(orders[epoch], (len(rates), 1))
+        blocks = _step_blocks(order, batch_size, evals_per_epoch)
+        for index, block in enumerate(blocks):
+            began = time.perf_counter()
+            losses = np.asarray(compiled.run_block(tf.constant(block)))  # [steps, M]
+            train_time += time.perf_counter() - began
+            bad = ~np.isfinite(losses) | (losses > divergence_loss)
+            first_bad = np.where(bad.any(axis=0), step + np.argmax(bad, axis=0), -1)
+            diverged_step[(diverged_step < 0) & (first_bad >= 0)] = first_bad[(diverged_step < 0) & (first_bad >= 0)]
+            batch_losses.append(losses)
+            step += len(block)
+            partial_next = index + 1 < len(blocks) and blocks[index + 1].shape[2] != block.shape[2]
+            if not partial_next:
+                record_evaluation()
+        elapsed = time.perf_counter() - started
+        if elapsed > PROGRESS_AFTER_S:
+            LOG.info("%s: epoch %d/%d, %.1f s, median train loss %.4g, diverged %d/%d", label, epoch + 1,
+                     epochs, elapsed, np.nanmedian(evaluations[-1][0]), int((diverged_step >= 0).sum()), models)
+
+    shape = (len(rates), len(seeds))
+
+    def per_model(values, over_evaluations: bool = False) -> np.ndarray:  # [(E,) M, ...] -> [V, S, (E,) ...]
+        values = np.moveaxis(np.asarray(values), 0, 1) if over_evaluations else np.asarray(values)
+        return values.reshape(shape + values.shape[1:])
+
+    stacked = [per_model(np.stack([e[i] for e in evaluations]), True) for i in range(4)]
+    units = [None] * 3
+    if record_units:
+        units = [per_model(np.stack([u[i] for u in unit_records]), True) if unit_records[0][i] is not None
+                 else None for i in range(3)]
+    return TrainingRun(
+        label=label, learning_rates=np.array(rates), seeds=np.array(seeds), epochs=epochs,
+        batch_size=batch_size, steps_per_epoch=math.ceil(len(data.y_train) / batch_size),
+        eval_steps=np.array(eval_steps), batch_loss=per_model(np.concatenate(batch_losses).T),
+        train_loss=stacked[0], train_accuracy=stacked[1], val_loss=stacked[2], val_accuracy=stacked[3],
+        diverged=per_model(diverged_step >= 0), diverged_step=per_model(diverged_step),
+        active_share=units[0], unit_gradient_max=units[1], activation_weights=units[2],
+        wall_time_s=time.perf_counter() - started, train_time_s=train_time, eval_time_s=eval_time,
+    )

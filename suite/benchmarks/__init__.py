@@ -1,0 +1,1 @@
+"""Benchmarks: run explicitly and serially (see each module); never collected by default."""

@@ -1,0 +1,94 @@
+"""The batched training engine is faithful: it matches per-seed Keras models trained with `fit`.
+
+Uses TensorFlow (a few seconds). Each case trains 2 seeds × 2 learning rates with the engine, and two
+of those models (each seed, each learning rate once) one by one with `model.fit` (same initial
+weights, same batches, shuffle off), then compares every Dense weight. Tolerance: float32 rounding over ~14 steps moves weights by ~1e-7
+(SGD) to ~1e-6 (Adam, whose 1/sqrt(v) amplifies rounding where v is small), so the weights must
+agree within 1e-5 absolute + 1e-5 relative; a wrong batch order, learning rate or update rule moves
+them by more than 1e-3, which the contrast in each case shows.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fixtures.data import digits
+from probes.activations import RReLU
+from probes.keras_api import tf
+from probes.training import MLP, optimizer, train_seeds
+from probes.training.batched import BatchedMLP
+from probes.training.engine import _step_blocks
+from probes.training.reference import dense_weights, fit_one_seed
+
+TOLERANCE = 1e-5
+CASES = {
+    "relu, SGD with momentum": (MLP(2, 16, "relu", "he_normal"), optimizer("SGD", momentum=0.9)),
+    "prelu, Adam": (MLP(2, 16, "prelu", "he_normal"), optimizer("Adam")),
+}
+LEARNING_RATES = (0.01, 0.03)
+EPOCHS, BATCH = 2, 32
+
+
+def _engine_weights(data, mlp, opt, seeds, monkeypatch):
+    """Run the engine and keep its model stack, to read the trained weights of every model."""
+    kept = {}
+
+    class Keeping(BatchedMLP):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            kept["model"] = self
+
+    monkeypatch.setattr("probes.training.engine.BatchedMLP", Keeping)
+    run = train_seeds(data, mlp, seeds=seeds, learning_rates=LEARNING_RATES, epochs=EPOCHS, batch_size=BATCH,
+                      optimizer=opt)
+    return run, kept["model"].weights()
+
+
+def _largest_excess(a, b) -> float:
+    """max over all weights of |a - b| - (TOLERANCE + TOLERANCE·|b|): ≤ 0 means within tolerance."""
+    return max(float(np.max(np.abs(x - y) - TOLERANCE * (1 + np.abs(y))))
+               for pair_a, pair_b in zip(a, b) for x, y in zip(pair_a, pair_b))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_engine_matches_per_seed_fit(case, rng, monkeypatch):
+    mlp, opt = CASES[case]
+    data = digits().subset(200, rng)
+    seeds = [int(s) for s in rng.integers(0, 2**31 - 1, 2)]
+    run, engine = _engine_weights(data, mlp, opt, seeds, monkeypatch)
+    assert not run.diverged.any()
+    # Two of the four stacked models (each learning rate, each seed once) against their own fit.
+    fitted = []
+    for variant, (rate, seed) in enumerate(zip(LEARNING_RATES, seeds)):
+        model = fit_one_seed(data, mlp, seed, learning_rate=rate, epochs=EPOCHS, batch_size=BATCH, optimizer=opt)
+        fitted.append(dense_weights(model))
+        excess = _largest_excess(engine[variant * len(seeds) + variant], fitted[-1])
+        assert excess <= 0, f"{case}, lr {rate}, seed {seed}: weights differ by {excess:.3g} beyond tolerance"
+    # Contrast: another model (other seed, other learning rate) is far outside the tolerance.
+    assert _largest_excess(engine[0], fitted[1]) > 1e-3
+
+
+def test_divergence_is_flagged_per_model_and_masked(rng):
+    data = digits().subset(100, rng)
+    run = train_seeds(data, MLP(2, 8, "relu", "he_normal"), seeds=[1, 2], learning_rates=[0.01, 1e6],
+                      epochs=1, divergence_loss=1e3)
+    assert run.diverged.tolist() == [[False, False], [True, True]]
+    assert np.isnan(run.final("val_loss")[1]).all() and np.isfinite(run.final("val_loss")[0]).all()
+    assert np.isnan(run.dead_fraction()[1]).all()
+
+
+def test_step_blocks_cover_every_example_once_per_epoch_like_fit():
+    order = np.stack([np.random.default_rng(seed).permutation(70) for seed in range(3)])
+    blocks = _step_blocks(order, batch_size=32, evals_per_epoch=2)
+    assert [b.shape for b in blocks] == [(1, 3, 32), (1, 3, 32), (1, 3, 6)]
+    visited = np.concatenate([b.transpose(1, 0, 2).reshape(3, -1) for b in blocks], axis=1)
+    np.testing.assert_array_equal(visited, order)
+
+
+def test_rrelu_draws_slopes_in_training_and_uses_their_mean_at_inference():
+    layer = RReLU(seed=3)
+    z = -tf.ones([4000])
+    training = -np.asarray(layer(z, training=True))
+    assert 1 / 8 <= training.min() and training.max() <= 1 / 3 and training.std() > 0.02
+    np.testing.assert_allclose(np.asarray(layer(z, training=False)), -2 / 11, rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(layer(tf.constant([0.0, 2.5]), training=True)), [0.0, 2.5])
