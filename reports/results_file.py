@@ -52,6 +52,9 @@ def load(path: Path) -> dict:
     if content.get("schema_version") != SCHEMA_VERSION:
         raise ResultsFileError(f"{path}: schema_version {content.get('schema_version')!r}, this code reads "
                                f"{SCHEMA_VERSION}")
+    for section in ("run", "environment"):
+        if not isinstance(content.get(section), dict):
+            raise ResultsFileError(f"{path}: {section!r} must be an object")
     claims = content.get("claims")
     if not isinstance(claims, list):
         raise ResultsFileError(f"{path}: 'claims' must be a list")

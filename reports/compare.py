@@ -1,0 +1,104 @@
+"""Compare results against committed baselines; exit 1 on a verdict change or a significant effect shift.
+
+    python -m reports.compare                      # each run under reports/out/ against its baseline
+    python -m reports.compare BASELINE RESULTS     # two given files
+
+A run's baseline is fixtures/baselines/<run name>.json, the run name being the tox env that wrote it
+(`claims`, `tf215`, ...). Each change is printed on one line naming the claim and why. Exit status: 0 when
+nothing regressed, 1 when something did, 2 when a file cannot be used (one line naming it, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from reports import changes, results_file
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "reports" / "out"
+BASELINES_DIR = ROOT / "fixtures" / "baselines"
+SAFE_RUN_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def results_files(results_dir: Path) -> list[Path]:
+    """The results a `tox` run leaves: reports/out/results.json (env `claims`) and reports/out/<env>/results.json."""
+    top = [results_dir / "results.json"] if (results_dir / "results.json").is_file() else []
+    return top + sorted(results_dir.glob("*/results.json"))
+
+
+def run_name(document: dict, path: Path) -> str:
+    name = str((document.get("run") or {}).get("name", ""))
+    if not SAFE_RUN_NAME.match(name):
+        raise results_file.ResultsFileError(f"{path}: run name {name!r} cannot name a baseline file")
+    return name
+
+
+def describe(document: dict, path: Path) -> str:
+    environment, run = document.get("environment") or {}, document.get("run") or {}
+    return (f"{path} (TF {environment.get('tensorflow')}, Keras {environment.get('keras')}, "
+            f"{run.get('profile')} profile, seed {run.get('seed')})")
+
+
+def report_pair(baseline: dict, baseline_path: Path, results: dict, results_path: Path, *,
+                effect_kinds, only_common: bool, out) -> int:
+    """Print one comparison; the number of regressions it found."""
+    print(f"baseline {describe(baseline, baseline_path)}", file=out)
+    print(f"results  {describe(results, results_path)}", file=out)
+    for warning in changes.setting_warnings(baseline, results):
+        print(f"  warning: {warning}", file=out)
+    found = changes.document_changes(baseline, results, effect_kinds=effect_kinds, only_common=only_common)
+    for change in found:
+        print(f"  {'REGRESSION' if change.regression else 'note'} {change.claim_id}: {change.why}", file=out)
+    regressed = sorted({change.claim_id for change in found if change.regression})
+    compared = len(set(changes.by_id(baseline)) & set(changes.by_id(results)))
+    print(f"  {len(regressed)} of {compared} claims compared changed" +
+          (f": {', '.join(regressed)}" if regressed else ""), file=out)
+    return len(regressed)
+
+
+def pairs(args) -> list[tuple[Path, Path]]:
+    if args.baseline or args.results:
+        if not (args.baseline and args.results):
+            raise results_file.ResultsFileError("give both BASELINE and RESULTS, or neither")
+        return [(args.baseline, args.results)]
+    found = results_files(args.results_dir)
+    if not found:
+        raise results_file.ResultsFileError(f"{args.results_dir}: no results.json to compare (run tox first)")
+    return [(args.baselines_dir / f"{run_name(results_file.load(path), path)}.json", path) for path in found]
+
+
+def main(argv=None, out=sys.stdout) -> int:
+    parser = argparse.ArgumentParser(description="Compare deepclaims results with their baselines.")
+    parser.add_argument("baseline", nargs="?", type=Path, help="baseline results JSON")
+    parser.add_argument("results", nargs="?", type=Path, help="results JSON to check")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where tox runs leave results")
+    parser.add_argument("--baselines-dir", type=Path, default=BASELINES_DIR, help="committed baselines")
+    parser.add_argument("--count-speed-effects", action="store_true",
+                        help="count a speed claim's effect shift as a regression (same machine and load only)")
+    parser.add_argument("--only-common", action="store_true",
+                        help="compare only claims both files hold (a run of a few claims against a full baseline)")
+    args = parser.parse_args(argv)
+    effect_kinds = changes.EFFECT_KINDS + (("speed",) if args.count_speed_effects else ())
+    regressions = compared = 0
+    try:
+        for baseline_path, results_path in pairs(args):
+            if not baseline_path.is_file() and not (args.baseline or args.results):
+                print(f"no baseline for {results_path}: {baseline_path} does not exist (not compared)", file=out)
+                continue
+            compared += 1
+            regressions += report_pair(results_file.load(baseline_path), baseline_path,
+                                       results_file.load(results_path), results_path,
+                                       effect_kinds=effect_kinds, only_common=args.only_common, out=out)
+        if not compared:
+            raise results_file.ResultsFileError(f"{args.baselines_dir}: no baseline for any results file")
+    except results_file.ResultsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{regressions} regression(s) against the baselines" if regressions else "no regression", file=out)
+    return 1 if regressions else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
