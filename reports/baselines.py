@@ -1,0 +1,63 @@
+"""Make the runs under reports/out the committed baselines: fixtures/baselines/<run name>.json.
+
+    tox -m baselines                  # every TF version's run, then this (the one command)
+    python -m reports.baselines       # only this: save what reports/out holds now
+
+A baseline is the results file less what a comparison never reads and what only bloats a diff: the
+plotted series, the free-form details and the command line. Everything `reports.compare` compares
+(verdicts, effects, intervals, notes, expectations, settings) is kept as recorded.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reports import compare, results_file
+
+DROPPED_CLAIM_FIELDS = ("series", "details")
+DROPPED_RUN_FIELDS = ("argv",)
+LOCAL_RUN = "local"  # what fixtures.results names a run made without tox (no DEEPCLAIMS_RUN_NAME)
+
+
+def slim(document: dict) -> dict:
+    run = {key: value for key, value in document["run"].items() if key not in DROPPED_RUN_FIELDS}
+    claims = [{key: value for key, value in claim.items() if key not in DROPPED_CLAIM_FIELDS}
+              for claim in document["claims"]]
+    return results_file.document(run=run, environment=document["environment"], claims=claims)
+
+
+def save(results_path: Path, baselines_dir: Path) -> Path:
+    document = results_file.load(results_path)
+    status = document["run"].get("status")
+    if status != "complete":
+        raise results_file.ResultsFileError(f"{results_path}: the run is {status!r}, not complete; "
+                                            "a baseline must hold a whole run")
+    target = baselines_dir / f"{compare.run_name(document, results_path)}.json"
+    results_file.write_atomic(target, slim(document))
+    return target
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Save the runs under reports/out as the committed baselines.")
+    parser.add_argument("results", nargs="*", type=Path, help="results files (default: all under reports/out)")
+    parser.add_argument("--results-dir", type=Path, default=compare.RESULTS_DIR)
+    parser.add_argument("--baselines-dir", type=Path, default=compare.BASELINES_DIR)
+    args = parser.parse_args(argv)
+    try:
+        paths = args.results or compare.results_files(args.results_dir)
+        if not paths:
+            raise results_file.ResultsFileError(f"{args.results_dir}: no results.json to save (run tox first)")
+        for path in paths:
+            if compare.run_name(results_file.load(path), path) == LOCAL_RUN:
+                print(f"{path}: run outside tox (name {LOCAL_RUN!r}), not a baseline; skipped")
+                continue
+            print(f"{path} -> {save(path, args.baselines_dir)}")
+    except results_file.ResultsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

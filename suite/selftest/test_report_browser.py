@@ -1,0 +1,73 @@
+"""The report and the comparison page in a real browser (headless Chromium): they render with no console
+error, show every claim, run no injected script and need no network. Skips, with the reason, where
+Debian's chromium or chromium-driver is not installed."""
+from __future__ import annotations
+
+import pytest
+
+from reports import html_report, matrix
+from suite.selftest.headless_chromium import Chromium, unavailable
+from suite.selftest.synthetic_results import decided, document, hostile_document, outcome
+
+pytestmark = [pytest.mark.selftest, pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))]
+
+VISIBLE_CLAIMS = """
+return Array.from(document.querySelectorAll(arguments[0]))
+  .filter(element => element.getBoundingClientRect().height > 0)
+  .map(element => element.dataset.claim);
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium() as chromium:
+        yield chromium
+
+
+def console_errors(browser) -> list[str]:
+    return [entry["message"] for entry in browser.console() if entry["level"] == "SEVERE"]
+
+
+def test_the_report_renders_every_claim_with_no_console_error(browser, tmp_path):
+    hostile = hostile_document()
+    page = html_report.write(tmp_path / "index.html", hostile)
+    browser.open(page)
+    assert console_errors(browser) == []
+    assert browser.run(VISIBLE_CLAIMS, "article.claim") == [claim["id"] for claim in hostile["claims"]]
+    assert browser.run("return window.__pwned === undefined") is True
+    assert browser.run("return document.querySelectorAll('article.claim svg').length") >= 6
+    assert browser.run("return document.documentElement.scrollWidth <= window.innerWidth") is True
+
+
+def test_the_verdict_filters_hide_and_show_claims(browser, tmp_path):
+    page = html_report.write(tmp_path / "index.html", hostile_document())
+    browser.open(page)
+    shown = browser.run(VISIBLE_CLAIMS, "article.claim")
+    browser.run("document.querySelector('input[data-verdict=supported]').click()")
+    hidden = set(shown) - set(browser.run(VISIBLE_CLAIMS, "article.claim"))
+    assert hidden == {claim_id for claim_id in shown if claim_id.startswith("SERIES-") or claim_id == "BARE-MINIMUM"}
+
+
+def test_the_comparison_page_lines_up_every_claim_with_no_console_error(browser, tmp_path):
+    runs = {
+        "tf215": document([decided("A-ONE"), outcome("A-TWO", "skipped", "this Keras lacks the API")],
+                          name="tf215", tensorflow="2.15.1", keras="2.15.0"),
+        "claims": document([decided("A-ONE", "refuted", expected="supported"), decided("A-TWO"),
+                            decided("A-THREE")], name="claims"),
+    }
+    paths = []
+    for name, run in runs.items():
+        path = tmp_path / name / "results.json"
+        html_report.results_file.write_atomic(path, run)
+        paths.append(path)
+    page = tmp_path / "matrix.html"
+    page.write_text(matrix.render(matrix.load_columns(paths, None)), encoding="utf-8")
+    browser.open(page)
+    assert console_errors(browser) == []
+    assert browser.run(VISIBLE_CLAIMS, "table.matrix tr[data-claim]") == ["A-ONE", "A-TWO", "A-THREE"]
+    cells = browser.run("return Array.from(document.querySelectorAll('tr[data-claim]'))"
+                        ".map(row => row.querySelectorAll('td.cell').length)")
+    assert cells == [2, 2, 2]
+    changed = browser.run("return Array.from(document.querySelectorAll('td.cell.changed'))"
+                          ".map(cell => cell.closest('tr').dataset.claim)")
+    assert changed == ["A-ONE", "A-TWO"]
