@@ -61,9 +61,12 @@ class RReLU(keras.layers.Layer):
 def activation_layer(name: str, *, slope: float | None = None, seed: int = 0) -> keras.layers.Layer:
     """A fresh layer computing the named activation.
 
-    `slope` is required for "leaky_relu" (no hidden default); `seed` seeds RReLU's draws. "prelu" is
+    `slope` is required for "leaky_relu" (no hidden default); for "elu" it is ELU's alpha (Keras's
+    ELU layer) instead of the plain activation's alpha = 1. `seed` seeds RReLU's draws. "prelu" is
     Keras's PReLU, whose slopes start at 0 (so it starts as ReLU) and are trained.
     """
+    if name == "elu" and slope is not None:
+        return keras.layers.ELU(alpha=float(slope))
     if name in STATELESS:
         return keras.layers.Activation(name)
     if name == "leaky_relu":
@@ -78,8 +81,8 @@ def activation_layer(name: str, *, slope: float | None = None, seed: int = 0) ->
 
 
 def values_and_gradients(name: str, z, *, slope: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """f(z) and df/dz elementwise, by automatic differentiation through the real Keras layer
-    (inference mode, so RReLU uses its mean slope)."""
+    """f(z) and df/dz elementwise (float32), by automatic differentiation through the real Keras
+    layer (inference mode, so RReLU uses its mean slope)."""
     layer = activation_layer(name, slope=slope)
     z = tf.constant(np.asarray(z, dtype=np.float32).reshape(-1, 1))
     with tf.GradientTape() as tape:

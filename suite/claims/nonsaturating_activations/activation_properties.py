@@ -1,0 +1,123 @@
+"""Hypothesis properties of the activations' gradients, evaluated through the real Keras layers.
+
+Saturation bounds, derived so that the gradient is provably below 1e-3 beyond them:
+  sigmoid'(z) = s(1 - s) = e^-|z| / (1 + e^-|z|)^2 < e^-|z|, below 1e-3 once |z| > ln(1000) ≈ 6.908;
+  tanh'(z) = 1 - tanh(z)^2 = 4 / (e^z + e^-z)^2 < 4 e^-2|z|, below 1e-3 once |z| > ln(4000)/2 ≈ 4.147.
+The contrasts show the bounds are not loose and the checks can fail: at 0.9 × bound both gradients
+still exceed 1e-3, and ELU with alpha = 0.5 is not continuous in its gradient at 0.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from probes.activations import values_and_gradients
+
+SATURATED_BELOW = 1e-3
+SIGMOID_BOUND = math.log(1000)
+TANH_BOUND = math.log(4000) / 2
+# Inputs stay where float32 exp neither overflows nor underflows to 0 (|z| < 87).
+Z_LIMIT = 50.0
+# float32 relative rounding of exp and of a product, with room for one more operation.
+FLOAT32_RTOL = 4 * np.finfo(np.float32).eps
+
+
+def _inputs(low: float = -Z_LIMIT, high: float = Z_LIMIT):
+    return arrays(np.float32, st.integers(1, 64), elements=st.floats(low, high, width=32))
+
+
+def _holds(prop, strategy, examples: int, seed: int) -> bool:
+    """Whether `prop` held for every example Hypothesis drew (and shrank towards, on failure)."""
+    @hypothesis_seed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def run(example):
+        prop(example)
+
+    try:
+        run()
+    except AssertionError:
+        return False
+    return True
+
+
+def _relu(z):
+    _, gradient = values_and_gradients("relu", z)
+    assert np.all(gradient[z < 0] == 0) and np.all(gradient[z > 0] == 1)
+
+
+def _leaky(args):
+    slope, z = args
+    _, gradient = values_and_gradients("leaky_relu", z, slope=slope)
+    assert np.allclose(gradient[z < 0], np.float32(slope), rtol=FLOAT32_RTOL, atol=0) and np.all(gradient[z > 0] == 1)
+
+
+def _elu_gradient(z):
+    _, gradient = values_and_gradients("elu", z)
+    negative = z < 0
+    assert np.allclose(gradient[negative], np.exp(z[negative].astype(np.float64)), rtol=FLOAT32_RTOL, atol=0)
+    assert np.all(gradient > 0)
+
+
+def _continuous_at_zero(alpha):
+    def prop(epsilon):
+        # |f'(-e) - f'(e)| = |alpha e^-e - 1| <= 2e when alpha = 1; about |alpha - 1| otherwise.
+        z = np.array([-epsilon, epsilon], dtype=np.float32)
+        _, gradient = values_and_gradients("elu", z, slope=alpha)
+        assert abs(float(gradient[0]) - float(gradient[1])) <= 2 * epsilon + FLOAT32_RTOL
+    return prop
+
+
+def _saturated(name: str):
+    def prop(z):
+        _, gradient = values_and_gradients(name, z)
+        assert np.all(gradient < SATURATED_BELOW)
+    return prop
+
+
+def _beyond(bound: float, scale: float = 1.0):
+    """|z| above scale × bound, either sign."""
+    magnitude = st.floats(scale * bound, Z_LIMIT, width=32, exclude_min=True)
+    return arrays(np.float32, st.integers(1, 64), elements=magnitude).flatmap(
+        lambda z: arrays(np.bool_, z.shape).map(lambda flip: np.where(flip, -z, z)))
+
+
+def property_checks(examples: int, seed: int) -> tuple[dict[str, bool], dict[str, bool]]:
+    """The claimed properties and their contrasts, each: did it hold for every drawn example?"""
+    epsilon = st.floats(1e-6, 1e-2)
+    checks = {
+        "ReLU: gradient 0 for z < 0, 1 for z > 0": _holds(_relu, _inputs(), examples, seed),
+        "leaky ReLU: gradient = slope for z < 0, 1 for z > 0": _holds(
+            _leaky, st.tuples(st.floats(0.01, 0.5), _inputs()), examples, seed),
+        "ELU: gradient alpha·exp(z) for z < 0, positive everywhere": _holds(_elu_gradient, _inputs(), examples, seed),
+        "ELU (alpha = 1): gradient continuous at 0": _holds(_continuous_at_zero(None), epsilon, examples, seed),
+        f"sigmoid: gradient < 1e-3 for |z| > {SIGMOID_BOUND:.3f}": _holds(
+            _saturated("sigmoid"), _beyond(SIGMOID_BOUND), examples, seed),
+        f"tanh: gradient < 1e-3 for |z| > {TANH_BOUND:.3f}": _holds(
+            _saturated("tanh"), _beyond(TANH_BOUND), examples, seed),
+    }
+    contrasts = {
+        "ELU (alpha = 0.5): gradient continuous at 0": _holds(_continuous_at_zero(0.5), epsilon, examples, seed),
+        "sigmoid: gradient < 1e-3 already for |z| > 0.9 bound": _holds(
+            _saturated("sigmoid"), _beyond(SIGMOID_BOUND, 0.9), examples, seed),
+        "tanh: gradient < 1e-3 already for |z| > 0.9 bound": _holds(
+            _saturated("tanh"), _beyond(TANH_BOUND, 0.9), examples, seed),
+    }
+    return checks, contrasts
+
+
+def saturation_series() -> dict:
+    """Each activation's gradient over z in [-8, 8], with the 1e-3 saturation level."""
+    z = np.linspace(-8, 8, 161, dtype=np.float32)
+    lines = {}
+    for name, slope in (("relu", None), ("leaky_relu", 0.2), ("elu", None), ("sigmoid", None), ("tanh", None)):
+        label = f"{name} ({slope})" if slope else name
+        gradient = values_and_gradients(name, z, slope=slope)[1].astype(float)
+        lines[label] = [value if value > 0 else None for value in gradient]  # log scale: 0 is not drawn
+    return {"kind": "lines", "title": "activation gradients", "x": z.astype(float).tolist(), "x_label": "z",
+            "y_label": "df/dz", "log_y": True, "lines": lines, "reference": {"saturated below": SATURATED_BELOW}}
