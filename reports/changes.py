@@ -74,6 +74,8 @@ def claim_changes(claim_id: str, before: Mapping | None, after: Mapping | None, 
     old_verdict, new_verdict = before.get("verdict"), after.get("verdict")
     if old_verdict != new_verdict:
         reason = f" ({after['reason']})" if after.get("reason") else ""
+        if new_verdict == after.get("expected") != before.get("expected"):
+            reason += "; the catalog expects this verdict here (if the change was meant, save a new baseline)"
         changes.append(Change(claim_id, "verdict", f"verdict {old_verdict} → {new_verdict}{reason}", True))
     if before.get("expected") != after.get("expected"):
         changes.append(Change(claim_id, "expected", f"the catalog expected {before.get('expected')}, "
