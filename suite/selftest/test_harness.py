@@ -248,7 +248,8 @@ def test_one(claim):
 @pytest.mark.parametrize("content, problem", [
     (None, "no such results file"),
     ('{"schema": "deepclaims.results", "schema_version": 1, "claims": [', "not valid JSON"),
-    ('{"schema": "deepclaims.results", "schema_version": 1, "claims": [{"id": "X"}]}', "claim #1 lacks kind"),
+    ('{"schema": "deepclaims.results", "schema_version": 1, "run": {}, "environment": {}, "claims": [{"id": "X"}]}',
+     "claim #1 lacks kind"),
     ('{"schema": "something else"}', "not a deepclaims results file"),
 ])
 def test_a_bad_results_file_is_one_clear_line(tmp_path, content, problem):
