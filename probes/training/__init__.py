@@ -17,11 +17,22 @@ How to use it (on scikit-learn's digits, standardized, fixed split)::
         divergence_loss=1e3,      # a training loss above this counts as diverged (NaN/inf always do)
     )
 
+Different activations or initializers (of one depth and width) train together too, paired by seed:
+
+    run = train_variants(digits(), [Variant(MLP(8, 64, "relu", "he_normal"), 0.01),
+                                    Variant(MLP(8, 64, "elu", "he_normal"), 0.01)],
+                         seeds=seeds, epochs=10, optimizer=optimizer("SGD", momentum=0.9),
+                         epochs_per_eval=1)   # or evaluate only every k epochs (small data sets)
+
+Stacking more variants or seeds into one call is nearly free (a step's time is mostly per-operation
+overhead at these sizes), and each call traces its step once: prefer one call with many variants.
+
 `activation` is a name of `probes.activations.NAMES`: relu, elu, selu, tanh, sigmoid (Keras's own),
 leaky_relu (Keras's LeakyReLU with the `slope` you give), prelu (Keras's PReLU, one slope per unit),
 rrelu (`probes.activations.RReLU`). `kernel_initializer` is any Keras initializer name.
 
-What it returns, a `TrainingRun` (probes/training/run.py); arrays are indexed [variant, seed, ...]:
+What it returns, a `TrainingRun` (probes/training/run.py); arrays are indexed [variant, seed, ...]
+(variant = learning rate for `train_seeds`, the `Variant` list's order for `train_variants`):
   - `batch_loss` [V, S, steps]: every training batch's loss (learning curves at step resolution);
   - `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy` [V, S, evals] on the whole training
     and validation sets at `eval_steps` (step 0 = the initial weights);
@@ -43,8 +54,9 @@ Seed s gives the same initial weights and batch order to every learning rate (pa
 to every activation with the same initializer. Long runs log progress to the "probes.training" logger
 (see it with `pytest --log-cli-level=INFO`).
 """
-from probes.training.engine import train_seeds
+from probes.training.batched import Variant
+from probes.training.engine import train_seeds, train_variants
 from probes.training.run import TrainingRun
 from probes.training.spec import MLP, Optimizer, optimizer
 
-__all__ = ["train_seeds", "TrainingRun", "MLP", "Optimizer", "optimizer"]
+__all__ = ["train_seeds", "train_variants", "Variant", "TrainingRun", "MLP", "Optimizer", "optimizer"]

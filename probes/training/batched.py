@@ -1,19 +1,34 @@
-"""Many copies of one MLP as one set of stacked variables, trained by real Keras optimizers.
+"""Many copies of one MLP shape as one set of stacked variables, trained by real Keras optimizers.
 
-Models sit on a leading axis M = V·S, variant-major: variant v (one learning rate) holds S seeds.
-Each variant's kernels are variables of shape [S, fan_in, fan_out] and its biases [S, 1, fan_out];
-each variant has its own Keras optimizer (learning rates differ), and since every Keras optimizer
-updates elementwise, applying it to the stacked variables is exactly applying it to each model.
-The forward pass concatenates the variants' weights and runs one batched matmul per layer, so each
-model sees only its own weights and its own batch; the summed loss gives each model's variables the
-gradient of that model's own mean loss.
+Models sit on a leading axis M = V·S, variant-major: variant v (an activation, initializer and
+learning rate: a `Variant`) holds S seeds. Each variant's kernels are variables of shape
+[S, fan_in, fan_out] and its biases [S, 1, fan_out]; each variant has its own Keras optimizer, and
+since every Keras optimizer updates elementwise, applying it to the stacked variables is exactly
+applying it to each model. The forward pass concatenates the variants' weights and runs one batched
+matmul per layer, so each model sees only its own weights and its own batch; the summed loss gives
+each model's variables the gradient of that model's own mean loss. Stacking more models costs
+little: with 64-unit layers a step's time is mostly per-operation overhead, not arithmetic.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from probes.keras_api import KERAS_MAJOR, keras, tf
 from probes.training.spec import MLP, Optimizer, derived_seed, initial_weights
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One arm of a run: an MLP (its activation and initializer) trained at one learning rate."""
+
+    mlp: MLP
+    learning_rate: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.mlp.label}, lr {self.learning_rate:g}"
 
 
 def _variable(value: np.ndarray, name: str):
@@ -23,50 +38,51 @@ def _variable(value: np.ndarray, name: str):
     return tf.Variable(value, name=name)
 
 
-def _per_model(tensor: tf.Tensor, variants: int, activate):
-    """Apply `activate` to each variant's slice of [M, B, W] laid out as [B, S, W], so that a layer
-    with weights (PReLU) has one weight per model and unit."""
-    parts = tf.split(tensor, variants, axis=0)
-    return tf.concat([tf.transpose(layer(tf.transpose(part, [1, 0, 2])), [1, 0, 2])
-                      for layer, part in zip(activate, parts)], axis=0)
+def _apply(layer, part: tf.Tensor, training: bool) -> tf.Tensor:
+    """A layer with weights (PReLU) sees [B, S, W], so it holds one weight per model and unit."""
+    if not layer.weights:
+        return layer(part, training=training)
+    return tf.transpose(layer(tf.transpose(part, [1, 0, 2]), training=training), [1, 0, 2])
 
 
 class BatchedMLP:
-    def __init__(self, mlp: MLP, features: int, classes: int, learning_rates, seeds, optimizer: Optimizer):
-        self.mlp = mlp
-        self.variants, self.seeds = len(learning_rates), len(seeds)
+    def __init__(self, variants, features: int, classes: int, seeds, optimizer: Optimizer):
+        shapes = {(v.mlp.hidden_layers, v.mlp.width) for v in variants}
+        if len(shapes) != 1:
+            raise ValueError(f"variants must share depth and width to be stacked, got {sorted(shapes)}")
+        self.mlp = variants[0].mlp
+        self.variant_specs = list(variants)
+        self.variants, self.seeds = len(variants), len(seeds)
         self.models = self.variants * self.seeds
-        per_seed = [initial_weights(mlp, features, classes, seed) for seed in seeds]
-        self.initial = per_seed
-        self.kernels, self.biases, self.optimizers, self.group_variables = [], [], [], []
+        self.kernels, self.biases, self.activations, self.optimizers, self.group_variables = [], [], [], [], []
         activation_seed = derived_seed(int(np.random.SeedSequence(list(seeds)).generate_state(1)[0]), "activation")
-        self.activations = []  # per hidden layer: one layer per variant (weighted) or one shared
-        for variant, rate in enumerate(learning_rates):
-            kernels = [_variable(np.stack([w[layer][0] for w in per_seed]), f"v{variant}_kernel{layer}")
+        drawn = {}
+        for index, variant in enumerate(variants):
+            mlp = variant.mlp
+            key = (mlp.kernel_initializer, mlp.output_initializer)
+            if key not in drawn:
+                drawn[key] = [initial_weights(mlp, features, classes, seed) for seed in seeds]
+            per_seed = drawn[key]
+            kernels = [_variable(np.stack([w[layer][0] for w in per_seed]), f"v{index}_kernel{layer}")
                        for layer in range(mlp.hidden_layers + 1)]
-            biases = [_variable(np.stack([w[layer][1] for w in per_seed])[:, None, :], f"v{variant}_bias{layer}")
+            biases = [_variable(np.stack([w[layer][1] for w in per_seed])[:, None, :], f"v{index}_bias{layer}")
                       for layer in range(mlp.hidden_layers + 1)]
+            layers = []
+            for layer in range(mlp.hidden_layers):
+                activation = mlp.activation_layer(seed=derived_seed(activation_seed, f"variant {index}", layer))
+                activation.build((None, self.seeds, mlp.width))
+                layers.append(activation)
+            variables = kernels + biases + [w for a in layers for w in a.trainable_weights]
+            optimizer_instance = optimizer.build(variant.learning_rate)
+            optimizer_instance.build(variables)
             self.kernels.append(kernels)
             self.biases.append(biases)
-        for layer in range(mlp.hidden_layers):
-            probe = mlp.activation_layer(seed=derived_seed(activation_seed, "layer", layer))
-            probe.build((None, self.seeds, mlp.width))
-            if probe.weights:
-                extra = [mlp.activation_layer() for _ in range(self.variants - 1)]
-                for other in extra:
-                    other.build((None, self.seeds, mlp.width))
-                self.activations.append([probe, *extra])
-            else:
-                self.activations.append([probe])
-        self.weighted_activation = bool(self.activations and len(self.activations[0]) > 1)
-        for variant, rate in enumerate(learning_rates):
-            variables = self.kernels[variant] + self.biases[variant]
-            if self.weighted_activation:
-                variables += [w for layers in self.activations for w in layers[variant].trainable_weights]
-            optimizer_instance = optimizer.build(rate)
-            optimizer_instance.build(variables)
+            self.activations.append(layers)
             self.optimizers.append(optimizer_instance)
             self.group_variables.append(variables)
+        # One activation call on the whole stack when every variant's is the same weightless one.
+        specs = {(v.mlp.activation, v.mlp.slope) for v in variants}
+        self.shared_activation = len(specs) == 1 and not self.group_variables[0][2 * (self.mlp.hidden_layers + 1):]
 
     @property
     def trainable(self) -> list:
@@ -78,12 +94,10 @@ class BatchedMLP:
         return tf.concat([group[layer] for group in per_variant], axis=0)
 
     def activate(self, layer: int, pre: tf.Tensor, training: bool) -> tf.Tensor:
-        layers = self.activations[layer]
-        if len(layers) == 1:
-            if self.weighted_activation:  # one variant with a weighted activation
-                return _per_model(pre, 1, [lambda t: layers[0](t, training=training)])
-            return layers[0](pre, training=training)
-        return _per_model(pre, self.variants, [lambda t, a=a: a(t, training=training) for a in layers])
+        if self.shared_activation:
+            return self.activations[0][layer](pre, training=training)
+        parts = tf.split(pre, self.variants, axis=0)
+        return tf.concat([_apply(self.activations[v][layer], part, training) for v, part in enumerate(parts)], axis=0)
 
     def forward(self, inputs: tf.Tensor, training: bool):
         """Logits [M, B, classes] and the hidden pre-activations [M, B, width] per layer.
@@ -126,12 +140,17 @@ class BatchedMLP:
         return tf.concat(per_variant, axis=0)
 
     def activation_weights(self) -> np.ndarray | None:
-        """[M, hidden_layers, width]: each unit's trainable activation weight (PReLU's slope), or None."""
-        if not self.weighted_activation:
+        """[M, hidden_layers, width]: each unit's trainable activation weight (PReLU's slope); NaN for
+        variants whose activation has none; None when no variant has any."""
+        if not any(a.trainable_weights for layers in self.activations for a in layers):
             return None
-        per_layer = [np.concatenate([np.asarray(layer.trainable_weights[0]).reshape(self.seeds, -1)
-                                     for layer in layers]) for layers in self.activations]
-        return np.stack(per_layer, axis=1)
+        weights = np.full((self.models, self.mlp.hidden_layers, self.mlp.width), np.nan)
+        for v, layers in enumerate(self.activations):
+            for layer, activation in enumerate(layers):
+                if activation.trainable_weights:
+                    rows = slice(v * self.seeds, (v + 1) * self.seeds)
+                    weights[rows, layer] = np.asarray(activation.trainable_weights[0]).reshape(self.seeds, -1)
+        return weights
 
     def weights(self) -> list[list[tuple[np.ndarray, np.ndarray]]]:
         """Per model (variant-major), [(kernel, bias)] per Dense layer, as numpy arrays."""

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from probes.keras_api import tf
-from probes.training.batched import BatchedMLP
+from probes.training.batched import BatchedMLP, Variant
 from probes.training.run import TrainingRun
 from probes.training.spec import MLP, Optimizer, batch_orders, optimizer as make_optimizer
 
@@ -76,16 +76,24 @@ class _Compiled:
         return [t / len(y) for t in totals]
 
 
-def train_seeds(data, mlp: MLP, *, seeds, learning_rates, epochs: int, batch_size: int = 32,
-                optimizer: Optimizer | None = None, evals_per_epoch: int = 1, record_units: bool = True,
-                divergence_loss: float = math.inf, label: str = "") -> TrainingRun:
+def train_seeds(data, mlp: MLP, *, seeds, learning_rates, **options) -> TrainingRun:
     """Train len(learning_rates) × len(seeds) copies of `mlp` on `data` together; see the package
     docstring. Seed s fixes a model's initial weights and batch order for every learning rate."""
+    return train_variants(data, [Variant(mlp, float(rate)) for rate in learning_rates], seeds=seeds, **options)
+
+
+def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, optimizer: Optimizer | None = None,
+                   evals_per_epoch: int = 1, epochs_per_eval: int = 1, record_units: bool = True,
+                   divergence_loss: float = math.inf, label: str = "") -> TrainingRun:
+    """Train len(variants) × len(seeds) models together: each `Variant` (an MLP of a common depth and
+    width, with its own activation and initializer, and a learning rate) from every seed. Seed s
+    fixes the batch order of all variants, and the initial weights of variants sharing an initializer.
+    Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end)."""
     started = time.perf_counter()
     optimizer = optimizer or make_optimizer("SGD")
-    seeds, rates = [int(s) for s in seeds], [float(r) for r in learning_rates]
-    label = label or f"{mlp.label}, {optimizer.label}"
-    model = BatchedMLP(mlp, data.features, data.classes, rates, seeds, optimizer)
+    seeds, variants = [int(s) for s in seeds], list(variants)
+    label = label or f"{'; '.join(v.label for v in variants)}, {optimizer.label}"
+    model = BatchedMLP(variants, data.features, data.classes, seeds, optimizer)
     compiled = _Compiled(model, data.x_train, data.y_train, record_units)
     orders = np.stack([batch_orders(seed, len(data.y_train), epochs) for seed in seeds], axis=1)  # [epochs, S, n]
     models = model.models
@@ -111,8 +119,9 @@ def train_seeds(data, mlp: MLP, *, seeds, learning_rates, epochs: int, batch_siz
 
     record_evaluation()
     for epoch in range(epochs):
-        order = np.tile(orders[epoch], (len(rates), 1))
-        blocks = _step_blocks(order, batch_size, evals_per_epoch)
+        order = np.tile(orders[epoch], (len(variants), 1))
+        evaluate_now = (epoch + 1) % epochs_per_eval == 0 or epoch + 1 == epochs
+        blocks = _step_blocks(order, batch_size, evals_per_epoch if evaluate_now else 1)
         for index, block in enumerate(blocks):
             began = time.perf_counter()
             losses = np.asarray(compiled.run_block(tf.constant(block)))  # [steps, M]
@@ -123,14 +132,14 @@ def train_seeds(data, mlp: MLP, *, seeds, learning_rates, epochs: int, batch_siz
             batch_losses.append(losses)
             step += len(block)
             partial_next = index + 1 < len(blocks) and blocks[index + 1].shape[2] != block.shape[2]
-            if not partial_next:
+            if evaluate_now and not partial_next:
                 record_evaluation()
         elapsed = time.perf_counter() - started
-        if elapsed > PROGRESS_AFTER_S:
+        if elapsed > PROGRESS_AFTER_S and evaluate_now:
             LOG.info("%s: epoch %d/%d, %.1f s, median train loss %.4g, diverged %d/%d", label, epoch + 1,
                      epochs, elapsed, np.nanmedian(evaluations[-1][0]), int((diverged_step >= 0).sum()), models)
 
-    shape = (len(rates), len(seeds))
+    shape = (len(variants), len(seeds))
 
     def per_model(values, over_evaluations: bool = False) -> np.ndarray:  # [(E,) M, ...] -> [V, S, (E,) ...]
         values = np.moveaxis(np.asarray(values), 0, 1) if over_evaluations else np.asarray(values)
@@ -142,7 +151,8 @@ def train_seeds(data, mlp: MLP, *, seeds, learning_rates, epochs: int, batch_siz
         units = [per_model(np.stack([u[i] for u in unit_records]), True) if unit_records[0][i] is not None
                  else None for i in range(3)]
     return TrainingRun(
-        label=label, learning_rates=np.array(rates), seeds=np.array(seeds), epochs=epochs,
+        label=label, variant_labels=[v.label for v in variants],
+        learning_rates=np.array([v.learning_rate for v in variants]), seeds=np.array(seeds), epochs=epochs,
         batch_size=batch_size, steps_per_epoch=math.ceil(len(data.y_train) / batch_size),
         eval_steps=np.array(eval_steps), batch_loss=per_model(np.concatenate(batch_losses).T),
         train_loss=stacked[0], train_accuracy=stacked[1], val_loss=stacked[2], val_accuracy=stacked[3],

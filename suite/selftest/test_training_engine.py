@@ -1,7 +1,7 @@
 """The batched training engine is faithful: it matches per-seed Keras models trained with `fit`.
 
-Uses TensorFlow (a few seconds). Each case trains 2 seeds × 2 learning rates with the engine, and two
-of those models (each seed, each learning rate once) one by one with `model.fit` (same initial
+Uses TensorFlow (a few seconds). Each case trains 2 seeds × its variants (activation, initializer,
+learning rate) with the engine, and each variant once (seeds alternating) with `model.fit` (same initial
 weights, same batches, shuffle off), then compares every Dense weight. Tolerance: float32 rounding over ~14 steps moves weights by ~1e-7
 (SGD) to ~1e-6 (Adam, whose 1/sqrt(v) amplifies rounding where v is small), so the weights must
 agree within 1e-5 absolute + 1e-5 relative; a wrong batch order, learning rate or update rule moves
@@ -15,21 +15,24 @@ import pytest
 from fixtures.data import digits
 from probes.activations import RReLU
 from probes.keras_api import tf
-from probes.training import MLP, optimizer, train_seeds
+from probes.training import MLP, Variant, optimizer, train_seeds, train_variants
 from probes.training.batched import BatchedMLP
 from probes.training.engine import _step_blocks
 from probes.training.reference import dense_weights, fit_one_seed
 
 TOLERANCE = 1e-5
+# (variants, optimizer): mixed activations, initializers and learning rates in one stack; PReLU's
+# per-model slopes alone in a stack too.
 CASES = {
-    "relu, SGD with momentum": (MLP(2, 16, "relu", "he_normal"), optimizer("SGD", momentum=0.9)),
-    "prelu, Adam": (MLP(2, 16, "prelu", "he_normal"), optimizer("Adam")),
+    "relu, prelu, elu (glorot), SGD with momentum": (
+        [Variant(MLP(2, 16, "relu", "he_normal"), 0.01), Variant(MLP(2, 16, "prelu", "he_normal"), 0.03),
+         Variant(MLP(2, 16, "elu", "glorot_uniform"), 0.01)], optimizer("SGD", momentum=0.9)),
+    "prelu, Adam": ([Variant(MLP(2, 16, "prelu", "he_normal"), 0.01)], optimizer("Adam")),
 }
-LEARNING_RATES = (0.01, 0.03)
 EPOCHS, BATCH = 2, 32
 
 
-def _engine_weights(data, mlp, opt, seeds, monkeypatch):
+def _engine_weights(data, variants, opt, seeds, monkeypatch):
     """Run the engine and keep its model stack, to read the trained weights of every model."""
     kept = {}
 
@@ -39,8 +42,7 @@ def _engine_weights(data, mlp, opt, seeds, monkeypatch):
             kept["model"] = self
 
     monkeypatch.setattr("probes.training.engine.BatchedMLP", Keeping)
-    run = train_seeds(data, mlp, seeds=seeds, learning_rates=LEARNING_RATES, epochs=EPOCHS, batch_size=BATCH,
-                      optimizer=opt)
+    run = train_variants(data, variants, seeds=seeds, epochs=EPOCHS, batch_size=BATCH, optimizer=opt)
     return run, kept["model"].weights()
 
 
@@ -52,20 +54,22 @@ def _largest_excess(a, b) -> float:
 
 @pytest.mark.parametrize("case", CASES)
 def test_engine_matches_per_seed_fit(case, rng, monkeypatch):
-    mlp, opt = CASES[case]
+    variants, opt = CASES[case]
     data = digits().subset(200, rng)
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, 2)]
-    run, engine = _engine_weights(data, mlp, opt, seeds, monkeypatch)
+    run, engine = _engine_weights(data, variants, opt, seeds, monkeypatch)
     assert not run.diverged.any()
-    # Two of the four stacked models (each learning rate, each seed once) against their own fit.
+    # Every variant once, seeds alternating, against its own fit.
     fitted = []
-    for variant, (rate, seed) in enumerate(zip(LEARNING_RATES, seeds)):
-        model = fit_one_seed(data, mlp, seed, learning_rate=rate, epochs=EPOCHS, batch_size=BATCH, optimizer=opt)
+    for index, variant in enumerate(variants):
+        seed = seeds[index % 2]
+        model = fit_one_seed(data, variant.mlp, seed, learning_rate=variant.learning_rate, epochs=EPOCHS,
+                             batch_size=BATCH, optimizer=opt)
         fitted.append(dense_weights(model))
-        excess = _largest_excess(engine[variant * len(seeds) + variant], fitted[-1])
-        assert excess <= 0, f"{case}, lr {rate}, seed {seed}: weights differ by {excess:.3g} beyond tolerance"
-    # Contrast: another model (other seed, other learning rate) is far outside the tolerance.
-    assert _largest_excess(engine[0], fitted[1]) > 1e-3
+        excess = _largest_excess(engine[index * len(seeds) + index % 2], fitted[-1])
+        assert excess <= 0, f"{case}, {variant.label}, seed {seed}: weights differ by {excess:.3g} beyond tolerance"
+    # Contrast: another seed's model is far outside the tolerance.
+    assert _largest_excess(engine[1], fitted[0]) > 1e-3
 
 
 def test_divergence_is_flagged_per_model_and_masked(rng):
