@@ -60,3 +60,39 @@ def sample_initializer(name: str, shape: tuple[int, ...], seed: int, **config) -
     """Draw one tensor of `shape` from the named initializer, with an explicit seed."""
     initializer = keras.initializers.get({"class_name": camel_case(name), "config": {"seed": seed, **config}})
     return np.asarray(initializer(shape, dtype="float32")).ravel()
+
+
+def seeded_initializer(name: str, seed: int, **config):
+    """The Keras initializer `name` (snake_case or CamelCase) with `config` and an explicit seed."""
+    class_name = name if name[:1].isupper() else camel_case(name)
+    return keras.initializers.get({"class_name": class_name, "config": {"seed": seed, **config}})
+
+
+def draw_samples(name: str, shape: tuple[int, ...], count: int, seed: int, **config) -> np.ndarray:
+    """At least `count` weights from the named initializer at `shape`: as many independently seeded
+    tensors of that shape as it takes, flattened and concatenated."""
+    size = int(np.prod(shape))
+    tensors = -(-count // size)
+    seeds = np.random.SeedSequence(seed).generate_state(tensors)
+    return np.concatenate([np.asarray(seeded_initializer(name, int(s) % 2**31, **config)(shape, dtype="float32"))
+                           .ravel() for s in seeds])
+
+
+def layer_kernel_samples(layer: str, shape: tuple[int, ...], name: str, count: int, seed: int) -> np.ndarray:
+    """At least `count` weights from kernels that real `Dense` (shape (in, out)) or `Conv2D` (shape
+    (k, k, in, out)) layers draw with the named initializer, one independently seeded layer per kernel."""
+    size = int(np.prod(shape))
+    seeds = np.random.SeedSequence(seed).generate_state(-(-count // size))
+    kernels = []
+    for layer_seed in seeds:
+        initializer = seeded_initializer(name, int(layer_seed) % 2**31)
+        if layer == "Dense":
+            built = keras.layers.Dense(shape[-1], kernel_initializer=initializer)
+            built.build((None, shape[0]))
+        elif layer == "Conv2D":
+            built = keras.layers.Conv2D(shape[-1], shape[:2], kernel_initializer=initializer)
+            built.build((None, 2 * shape[0], 2 * shape[1], shape[2]))
+        else:
+            raise ValueError(f"layer must be 'Dense' or 'Conv2D', got {layer!r}")
+        kernels.append(built.kernel.numpy().ravel())
+    return np.concatenate(kernels)

@@ -1,0 +1,84 @@
+"""A multilayer perceptron of real Keras layers whose weights are redrawn for every independent draw.
+
+Each hidden layer is a linear `Dense` followed by an `Activation` layer (the same function as
+`Dense(activation=...)`, with the pre-activations in view), optionally topped by a linear `Dense` head.
+Building and tracing once, then reassigning kernels from a seeded Keras initializer per draw, lets one
+graph measure many independent networks quickly. `shared_stack` keeps one stack per architecture for the
+session: every probe redraws all kernels and zeroes all biases before each use, so no state carries over.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from probes.initializers import seeded_initializer
+from probes.keras_api import keras, tf
+
+
+@dataclass(frozen=True)
+class Init:
+    """A Keras initializer by name and config, e.g. Init("variance_scaling", {"scale": 1/3, ...})."""
+
+    name: str
+    config: dict = field(default_factory=dict)
+
+    def make(self, seed: int):
+        return seeded_initializer(self.name, seed, **self.config)
+
+
+# Glorot & Bengio (2010), eq. 1: the "commonly used heuristic" W ~ U(-1/sqrt(n), 1/sqrt(n)), n = fan_in;
+# a variance-scaling uniform draws U(±sqrt(3 scale / fan_in)), so scale 1/3 is exactly that law.
+OLD_UNIFORM = Init("variance_scaling", {"scale": 1 / 3, "mode": "fan_in", "distribution": "uniform"})
+STANDARD_NORMAL = Init("random_normal", {"mean": 0.0, "stddev": 1.0})
+
+
+def draw_seeds(seed: int, draws: int, per_draw: int) -> np.ndarray:
+    """Independent 31-bit seeds, one row per draw and one column per layer."""
+    return (np.random.SeedSequence(seed).generate_state(draws * per_draw) % 2**31).reshape(draws, per_draw)
+
+
+class DenseStack:
+    """`depth` hidden layers of `width` units with `activation`, on inputs of `width` features (so every
+    hidden layer is square: fan_in == fan_out), plus an optional linear head of `head_units`."""
+
+    def __init__(self, width: int, depth: int, activation: str, head_units: int = 0):
+        self.width, self.depth, self.activation_name = width, depth, activation
+        self.hidden = [keras.layers.Dense(width) for _ in range(depth)]
+        for layer in self.hidden:
+            layer.build((None, width))
+        self.activation = keras.layers.Activation(activation)
+        self.head = keras.layers.Dense(head_units) if head_units else None
+        if self.head is not None:
+            self.head.build((None, width))
+
+    @property
+    def dense_layers(self) -> list:
+        return self.hidden + ([self.head] if self.head is not None else [])
+
+    @property
+    def kernels(self) -> list:
+        return [layer.kernel for layer in self.dense_layers]
+
+    def redraw(self, init: Init, seeds) -> None:
+        """New kernels from `init`, one seed per Dense layer (hidden first, then the head); zero biases."""
+        for layer, seed in zip(self.dense_layers, seeds, strict=True):
+            layer.kernel.assign(init.make(int(seed))(tuple(layer.kernel.shape), dtype="float32"))
+            layer.bias.assign(tf.zeros_like(layer.bias))
+
+    def trace(self, x):
+        """Pre-activations and outputs of every hidden layer, and the head's output (or None)."""
+        pre, post, h = [], [], x
+        for layer in self.hidden:
+            z = layer(h)
+            h = self.activation(z)
+            pre.append(z)
+            post.append(h)
+        return pre, post, (self.head(h) if self.head is not None else None)
+
+
+@functools.lru_cache(maxsize=None)
+def shared_stack(width: int, depth: int, activation: str, head_units: int = 0) -> DenseStack:
+    """The session's stack of this architecture (building and tracing a deep one takes seconds)."""
+    return DenseStack(width, depth, activation, head_units)
