@@ -41,13 +41,10 @@ def save(results_path: Path, baselines_dir: Path) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Save the runs under reports/out as the committed baselines.")
     parser.add_argument("results", nargs="*", type=Path, help="results files (default: all under reports/out)")
-    parser.add_argument("--results-dir", type=Path, default=compare.RESULTS_DIR)
-    parser.add_argument("--baselines-dir", type=Path, default=compare.BASELINES_DIR)
+    compare.add_run_arguments(parser)
     args = parser.parse_args(argv)
     try:
-        paths = args.results or compare.results_files(args.results_dir)
-        if not paths:
-            raise results_file.ResultsFileError(f"{args.results_dir}: no results.json to save (run tox first)")
+        paths = args.results or compare.discovered(args)
         for path in paths:
             if compare.run_name(results_file.load(path), path) == LOCAL_RUN:
                 print(f"{path}: run outside tox (name {LOCAL_RUN!r}), not a baseline; skipped")

@@ -22,10 +22,33 @@ BASELINES_DIR = ROOT / "fixtures" / "baselines"
 SAFE_RUN_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
-def results_files(results_dir: Path) -> list[Path]:
-    """The results a `tox` run leaves: reports/out/results.json (env `claims`) and reports/out/<env>/results.json."""
+def results_files(results_dir: Path, runs: list[str] | None = None) -> list[Path]:
+    """The results tox runs leave: reports/out/results.json (env `claims`) and reports/out/<env>/results.json;
+    with `runs`, only those whose run name is listed (a matrix leaves out other runs, such as `speed`)."""
     top = [results_dir / "results.json"] if (results_dir / "results.json").is_file() else []
-    return top + sorted(results_dir.glob("*/results.json"))
+    found = top + sorted(results_dir.glob("*/results.json"))
+    return found if runs is None else [path for path in found if run_name(results_file.load(path), path) in runs]
+
+
+def run_names(text: str) -> list[str]:
+    """`--runs a,b,c` as a list."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def add_run_arguments(parser: argparse.ArgumentParser):
+    """The options that find runs and their baselines (shared by compare, matrix and baselines)."""
+    parser.add_argument("--runs", type=run_names, help="only these runs (comma-separated names), not all")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where tox runs leave results")
+    parser.add_argument("--baselines-dir", type=Path, default=BASELINES_DIR, help="committed baselines")
+
+
+def discovered(args) -> list[Path]:
+    """The results files the run options select; at least one, or a `ResultsFileError`."""
+    found = results_files(args.results_dir, args.runs)
+    if not found:
+        runs = f" of runs {', '.join(args.runs)}" if args.runs else ""
+        raise results_file.ResultsFileError(f"{args.results_dir}: no results.json{runs} (run tox first)")
+    return found
 
 
 def run_name(document: dict, path: Path) -> str:
@@ -63,18 +86,14 @@ def pairs(args) -> list[tuple[Path, Path]]:
         if not (args.baseline and args.results):
             raise results_file.ResultsFileError("give both BASELINE and RESULTS, or neither")
         return [(args.baseline, args.results)]
-    found = results_files(args.results_dir)
-    if not found:
-        raise results_file.ResultsFileError(f"{args.results_dir}: no results.json to compare (run tox first)")
-    return [(args.baselines_dir / f"{run_name(results_file.load(path), path)}.json", path) for path in found]
+    return [(args.baselines_dir / f"{run_name(results_file.load(path), path)}.json", path) for path in discovered(args)]
 
 
 def main(argv=None, out=sys.stdout) -> int:
     parser = argparse.ArgumentParser(description="Compare deepclaims results with their baselines.")
     parser.add_argument("baseline", nargs="?", type=Path, help="baseline results JSON")
     parser.add_argument("results", nargs="?", type=Path, help="results JSON to check")
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where tox runs leave results")
-    parser.add_argument("--baselines-dir", type=Path, default=BASELINES_DIR, help="committed baselines")
+    add_run_arguments(parser)
     parser.add_argument("--count-speed-effects", action="store_true",
                         help="count a speed claim's effect shift as a regression (same machine and load only)")
     parser.add_argument("--only-common", action="store_true",

@@ -142,15 +142,11 @@ def render(columns: list[Column]) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Render the claims × TensorFlow versions comparison page.")
     parser.add_argument("results", nargs="*", type=Path, help="results JSON files (default: all under reports/out)")
-    parser.add_argument("--results-dir", type=Path, default=compare.RESULTS_DIR)
-    parser.add_argument("--baselines-dir", type=Path, default=compare.BASELINES_DIR,
-                        help="compare each column with <dir>/<run name>.json where present")
+    compare.add_run_arguments(parser)
     parser.add_argument("--out", type=Path, help="the page (default: matrix.html in the results dir)")
     args = parser.parse_args(argv)
     try:
-        paths = args.results or compare.results_files(args.results_dir)
-        if not paths:
-            raise results_file.ResultsFileError(f"{args.results_dir}: no results.json to compare (run tox first)")
+        paths = args.results or compare.discovered(args)
         page = render(load_columns(paths, args.baselines_dir))
     except results_file.ResultsFileError as error:
         print(f"error: {error}", file=sys.stderr)
