@@ -131,7 +131,8 @@ def transitions(columns: list[Column]) -> list[dict]:
 
 
 def render(columns: list[Column]) -> str:
-    headers = [{"name": str(column.run.get("name")), "label": _label(column), "path": str(column.path),
+    headers = [{"name": str(column.run.get("name")), "tensorflow": column.environment.get("tensorflow"),
+                "keras": column.environment.get("keras"), "path": str(column.path),
                 "profile": column.run.get("profile"), "seed": column.run.get("seed"), "status": column.run.get("status"),
                 "counts": claim_view.verdict_counts([{"verdict": str(c.get("verdict"))} for c in column.claims.values()]),
                 "baseline": str(column.baseline_path) if column.baseline_path else ""} for column in columns]
