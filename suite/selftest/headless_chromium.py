@@ -2,12 +2,14 @@
 
 Debian's `chromium` and `chromium-driver` packages provide both programs; where either is missing,
 `unavailable()` says why and the browser self-tests skip with that reason. Also a command that saves a
-screenshot of a page (the one in docs/):
+screenshot of a page or of one element of it (the ones in docs/):
 
-    python -m suite.selftest.headless_chromium reports/out/index.html docs/report.png
+    python -m suite.selftest.headless_chromium reports/out/index.html docs/report.png --height 1600
+    python -m suite.selftest.headless_chromium reports/out/index.html docs/report-claim.png --element "#claim-1"
 """
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import shutil
@@ -84,10 +86,16 @@ class Chromium:
     def run(self, script: str, *args):
         return self._call("POST", f"{self.session}/execute/sync", {"script": script, "args": list(args)})
 
-    def screenshot(self, path: Path, full_height: int | None = None) -> Path:
-        if full_height:
-            self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": full_height})
+    def screenshot(self, path: Path) -> Path:
         png = base64.b64decode(self._call("GET", f"{self.session}/screenshot"))
+        Path(path).write_bytes(png)
+        return Path(path)
+
+    def element_screenshot(self, selector: str, path: Path) -> Path:
+        """A screenshot of the first element matching the CSS selector."""
+        element = self._call("POST", f"{self.session}/element", {"using": "css selector", "value": selector})
+        element_id = next(iter(element.values()))
+        png = base64.b64decode(self._call("GET", f"{self.session}/element/{element_id}/screenshot"))
         Path(path).write_bytes(png)
         return Path(path)
 
@@ -111,17 +119,20 @@ class Chromium:
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) not in (2, 3):
-        print("usage: python -m suite.selftest.headless_chromium PAGE.html OUT.png [HEIGHT]", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(description="Save a screenshot of a page with headless Chromium.")
+    parser.add_argument("page", type=Path)
+    parser.add_argument("png", type=Path)
+    parser.add_argument("--height", type=int, help="window height in pixels (default: one screen)")
+    parser.add_argument("--element", metavar="CSS", help="only the first element matching this selector")
+    args = parser.parse_args(argv)
     reason = unavailable()
     if reason:
         print(f"error: {reason}", file=sys.stderr)
         return 2
-    with Chromium() as browser:
-        browser.open(Path(argv[0]))
-        print(browser.screenshot(Path(argv[1]), full_height=int(argv[2]) if len(argv) == 3 else None))
+    with Chromium(height=args.height or WINDOW[1]) as browser:
+        browser.open(args.page)
+        shot = browser.element_screenshot(args.element, args.png) if args.element else browser.screenshot(args.png)
+    print(shot)
     return 0
 
 
