@@ -10,6 +10,8 @@ fixed to (lower + upper) / 2 at inference; their lower = 3, upper = 8 give the i
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from probes.keras_api import KERAS_MAJOR, keras, tf
@@ -80,10 +82,16 @@ def activation_layer(name: str, *, slope: float | None = None, seed: int = 0) ->
     raise ValueError(f"unknown activation {name!r}; known: {', '.join(NAMES)}")
 
 
+@functools.lru_cache(maxsize=64)
+def _probe_layer(name: str, slope: float | None) -> keras.layers.Layer:
+    """A layer reused across probe calls: used in inference mode only, it never changes."""
+    return activation_layer(name, slope=slope)
+
+
 def values_and_gradients(name: str, z, *, slope: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """f(z) and df/dz elementwise (float32), by automatic differentiation through the real Keras
     layer (inference mode, so RReLU uses its mean slope)."""
-    layer = activation_layer(name, slope=slope)
+    layer = _probe_layer(name, None if slope is None else float(slope))
     z = tf.constant(np.asarray(z, dtype=np.float32).reshape(-1, 1))
     with tf.GradientTape() as tape:
         tape.watch(z)

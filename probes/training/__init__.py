@@ -24,8 +24,7 @@ Different activations or initializers (of one depth and width) train together to
                          seeds=seeds, epochs=10, optimizer=optimizer("SGD", momentum=0.9),
                          epochs_per_eval=1)   # or evaluate only every k epochs (small data sets)
 
-Stacking more variants or seeds into one call is nearly free (a step's time is mostly per-operation
-overhead at these sizes), and each call traces its step once: prefer one call with many variants.
+Each call builds and traces its step once (about a second): prefer one call with many variants.
 
 `activation` is a name of `probes.activations.NAMES`: relu, elu, selu, tanh, sigmoid (Keras's own),
 leaky_relu (Keras's LeakyReLU with the `slope` you give), prelu (Keras's PReLU, one slope per unit),

@@ -84,16 +84,18 @@ def train_seeds(data, mlp: MLP, *, seeds, learning_rates, **options) -> Training
 
 def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, optimizer: Optimizer | None = None,
                    evals_per_epoch: int = 1, epochs_per_eval: int = 1, record_units: bool = True,
-                   divergence_loss: float = math.inf, label: str = "") -> TrainingRun:
+                   divergence_loss: float = math.inf, adjust_initial=None, label: str = "") -> TrainingRun:
     """Train len(variants) × len(seeds) models together: each `Variant` (an MLP of a common depth and
     width, with its own activation and initializer, and a learning rate) from every seed. Seed s
     fixes the batch order of all variants, and the initial weights of variants sharing an initializer.
-    Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end)."""
+    Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end).
+    `adjust_initial`, if given, maps each seed's drawn [(kernel, bias)] to the weights to start from
+    (an intervention, e.g. `units.silence_first_layer_units`)."""
     started = time.perf_counter()
     optimizer = optimizer or make_optimizer("SGD")
     seeds, variants = [int(s) for s in seeds], list(variants)
     label = label or f"{'; '.join(v.label for v in variants)}, {optimizer.label}"
-    model = BatchedMLP(variants, data.features, data.classes, seeds, optimizer)
+    model = BatchedMLP(variants, data.features, data.classes, seeds, optimizer, adjust_initial)
     compiled = _Compiled(model, data.x_train, data.y_train, record_units)
     orders = np.stack([batch_orders(seed, len(data.y_train), epochs) for seed in seeds], axis=1)  # [epochs, S, n]
     models = model.models
@@ -139,11 +141,9 @@ def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, 
             LOG.info("%s: epoch %d/%d, %.1f s, median train loss %.4g, diverged %d/%d", label, epoch + 1,
                      epochs, elapsed, np.nanmedian(evaluations[-1][0]), int((diverged_step >= 0).sum()), models)
 
-    shape = (len(variants), len(seeds))
-
     def per_model(values, over_evaluations: bool = False) -> np.ndarray:  # [(E,) M, ...] -> [V, S, (E,) ...]
         values = np.moveaxis(np.asarray(values), 0, 1) if over_evaluations else np.asarray(values)
-        return values.reshape(shape + values.shape[1:])
+        return model.to_variant_order(values)
 
     stacked = [per_model(np.stack([e[i] for e in evaluations]), True) for i in range(4)]
     units = [None] * 3

@@ -84,3 +84,12 @@ def silent_share_curve(run: TrainingRun, variant: int = 0) -> np.ndarray:
     share = (run.active_share[variant] == 0).mean(axis=(-2, -1)).astype(float)
     share[run.diverged[variant]] = np.nan
     return share
+
+
+def silence_first_layer_units(weights, x_train: np.ndarray, units: int, margin: float = 1.0):
+    """An intervention: the first `units` first-layer units get the bias -(max over training inputs of
+    x·w) - margin, so their pre-activation is ≤ -margin on every training input from the start."""
+    kernel, bias = weights[0]
+    bias = bias.copy()
+    bias[:units] = -(x_train @ kernel[:, :units]).max(axis=0) - margin
+    return [(kernel, bias), *weights[1:]]
