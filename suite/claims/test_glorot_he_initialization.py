@@ -86,7 +86,6 @@ def test_keras_defaults_to_glorot_uniform(claim):
     })
 
 
-
 GLOROT_VARIANTS = {"glorot_uniform": Init("glorot_uniform"), "glorot_normal": Init("glorot_normal")}
 # The nearest wrong laws a variance-keeping decision must reject: He's doubled variance, and one only 20% off.
 WRONG_VARIANCES = {"he_uniform (gain 2)": Init("he_uniform"),
@@ -202,7 +201,7 @@ def test_glorot_variance_is_one_over_fan_avg(claim):
     k, c_in, c_out = s["conv_kernel"], s["conv_channels_in"], s["conv_channels_out"]
     shapes = {"Dense": (s["dense_fan_in"], s["dense_fan_out"]), "Conv2D": (k, k, c_in, c_out)}
     alpha = spec.alpha / (len(shapes) * 2)
-    parts, contrasts, ratios = {}, {}, {}
+    parts, contrasts = {}, {}
     for layer, shape in shapes.items():
         fan_in, fan_out = laws.fans(shape)
         wrong = {"1/fan_in": 1 / fan_in, "1/fan_out": 1 / fan_out}
@@ -220,12 +219,11 @@ def test_glorot_variance_is_one_over_fan_avg(claim):
             name = f"{layer} {shape} {variant}"
             parts[name] = decide(2 / (fan_in + fan_out))
             contrasts.update({f"{name} against {label}": decide(target) for label, target in wrong.items()})
-            ratios[name] = parts[name]
     verdict = with_contrasts(conjunction(parts), contrasts)
     claim.assert_verdict(verdict, series={
-        "kind": "bars", "title": "Kernel variance × fan_avg (1 = Glorot's law)", "labels": list(ratios),
-        "values": [v.effect for v in ratios.values()], "low": [v.ci_low for v in ratios.values()],
-        "high": [v.ci_high for v in ratios.values()], "reference": 1.0,
+        "kind": "bars", "title": "Kernel variance × fan_avg (1 = Glorot's law)", "labels": list(parts),
+        "values": [v.effect for v in parts.values()], "low": [v.ci_low for v in parts.values()],
+        "high": [v.ci_high for v in parts.values()], "reference": 1.0,
     }, details={name: {"variance_ratio_to_target": v.effect, "interval": [v.ci_low, v.ci_high]}
                 for name, v in {**parts, **contrasts}.items()})
 
@@ -256,15 +254,16 @@ def test_he_init_keeps_relu_second_moment(claim):
     # Recorded, not decided: the arithmetic per-layer gain q_l / q_(l-1), whose expectation is what He et
     # al.'s eq. 10 fixes; the log-slope above is also shifted by the finite-width spread of the gains.
     gains = {label: (q[:, 1:] / q[:, :-1]).mean(axis=1) for label, q in moments.items()}
-    verdict = verdict.noting(*(f"recorded, not decided: {label} arithmetic per-layer gain against "
-                               f"{math.exp(targets[label]):g}: "
-                               + mean_equivalent_by_tost(gains[label], target=math.exp(targets[label]),
-                                                         margin=spec.min_effect * math.exp(targets[label]),
-                                                         alpha=spec.alpha / 2,
-                                                         beta=spec.beta).summary() for label in targets))
-    claim.assert_verdict(verdict, series={
-        **per_layer_lines(moments, title="Second moment of ReLU pre-activations, square layers",
-                          y_label="mean of z_l²"), "reference": 1.0},
+
+    def gain_is(label):
+        target = math.exp(targets[label])
+        return mean_equivalent_by_tost(gains[label], target=target, margin=spec.min_effect * target,
+                                       alpha=spec.alpha / 2, beta=spec.beta)
+
+    verdict = verdict.noting(*(f"recorded, not decided: {label} arithmetic per-layer gain: {gain_is(label).summary()}"
+                               for label in targets))
+    claim.assert_verdict(verdict, series=per_layer_lines(
+        moments, title="Second moment of ReLU pre-activations, square layers", y_label="mean of z_l²"),
         details={label: {"mean_slope": float(v.mean()), "target": targets[label],
                          "mean_arithmetic_gain": float(gains[label].mean()),
                          "per_layer_log_gain_sd": float(np.log(q[:, 1:] / q[:, :-1]).std())}

@@ -91,8 +91,8 @@ def test_gradients_vanish_toward_lower_layers(claim):
     recorded = _grows_along(normal, claim, "normal")
     verdict = verdict.noting(f"recorded, not decided: sigmoid with N(0,1) weights: {recorded.summary()}")
     tables = {"sigmoid, U(±1/sqrt(fan_in))": old, "sigmoid, N(0,1)": normal, "relu, he_normal": modern}
-    claim.assert_verdict(verdict, series=per_layer_lines(tables, title="Weight-gradient RMS per layer",
-                                                                 y_label="RMS of dLoss/dW"),
+    series = per_layer_lines(tables, title="Weight-gradient RMS per layer", y_label="RMS of dLoss/dW")
+    claim.assert_verdict(verdict, series=series,
                          details={label: {"mean_log10_top_over_bottom": float(np.log10(t[:, -1] / t[:, 0]).mean())}
                                   for label, t in tables.items()})
 
@@ -106,8 +106,8 @@ def test_gradients_explode_toward_lower_layers(claim):
     verdict = with_contrasts(_grows_along(normal[:, ::-1], claim, "normal"),
                              {"tanh, glorot_normal": _grows_along(glorot[:, ::-1], claim, "glorot")})
     tables = {"tanh, N(0,1)": normal, "tanh, glorot_normal": glorot}
-    claim.assert_verdict(verdict, series=per_layer_lines(tables, title="Weight-gradient RMS per layer",
-                                                                 y_label="RMS of dLoss/dW"),
+    series = per_layer_lines(tables, title="Weight-gradient RMS per layer", y_label="RMS of dLoss/dW")
+    claim.assert_verdict(verdict, series=series,
                          details={label: {"mean_log10_bottom_over_top": float(np.log10(t[:, 0] / t[:, -1]).mean())}
                                   for label, t in tables.items()})
 
