@@ -124,18 +124,21 @@ def _positions(x) -> tuple[list[float], list[str] | None]:
 
 def _draw_lines(axes, spec):
     x, categories = _positions(spec.get("x"))
+    colors = {}
     for label, ys in _labelled(spec.get("lines"), "lines").items():
         ys = _numbers(ys, f"lines.{label}")
         if len(ys) != len(x):
             raise PlotError(f"line {label!r} has {len(ys)} values for {len(x)} x values")
-        axes.plot(x, ys, marker="o", markersize=3, label=text(label))
+        colors[label] = axes.plot(x, ys, marker="o", markersize=3, label=text(label))[0].get_color()
     for label, band in (spec.get("bands") or {}).items():
         if not isinstance(band, list) or len(band) != 2:
             raise PlotError(f"band {label!r} must be [low list, high list]")
         low, high = _numbers(band[0], f"bands.{label}"), _numbers(band[1], f"bands.{label}")
         if not len(low) == len(high) == len(x):
             raise PlotError(f"band {label!r} does not match the {len(x)} x values")
-        axes.fill_between(x, low, high, alpha=0.2, label=text(label))
+        # A band named after a line is that line's interval: its colour, no legend entry of its own.
+        same = {"color": colors[label], "label": None} if label in colors else {"label": text(label)}
+        axes.fill_between(x, low, high, alpha=0.2, **same)
     if categories:
         axes.set_xticks(x, categories, rotation=30 if len(x) > 6 else 0, ha="right" if len(x) > 6 else "center")
 
