@@ -24,6 +24,7 @@ COMMON_FIELDS = ("kind", "title", "x_label", "y_label", "reference", "log_x", "l
 QUANTILE_FIELDS = ("probabilities", "law")
 MAX_LEGEND_ENTRIES = 12
 MAX_LABEL_CHARS = 48
+MAX_NUMBERS = 50_000
 FIGURE_INCHES = (5.4, 3.3)
 GOLDEN = (math.sqrt(5) - 1) / 2
 STYLE = {
@@ -62,6 +63,9 @@ def svg_for(spec, figure_id: str) -> str:
     kind = spec.get("kind")
     if kind not in DRAWERS:
         raise PlotError(f"no drawing for series kind {kind!r} (known kinds: {', '.join(KINDS)})")
+    size = _count_numbers(spec)
+    if size > MAX_NUMBERS:
+        raise PlotError(f"too large to draw: {size} numbers (reports/SERIES.md asks for a few thousand at most)")
     salt = re.sub(r"[^A-Za-z0-9_-]", "_", figure_id)
     with matplotlib.rc_context({**STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -72,6 +76,14 @@ def svg_for(spec, figure_id: str) -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _inline(buffer.getvalue(), salt)
+
+
+def _count_numbers(value) -> int:
+    if isinstance(value, Mapping):
+        return sum(_count_numbers(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_count_numbers(item) for item in value)
+    return 1
 
 
 def _inline(svg: str, salt: str) -> str:

@@ -134,3 +134,9 @@ def test_any_recorded_label_draws(label):
 
 def test_an_empty_series_draws_nothing():
     assert plots.panels_of({}) == [] and plots.panels_of(None) == []
+
+
+def test_an_oversized_series_is_refused_not_drawn():
+    huge = {"kind": "samples", "groups": {"all": [0.5] * (plots.MAX_NUMBERS + 1)}}
+    with pytest.raises(plots.PlotError, match="too large to draw"):
+        plots.svg_for(huge, "huge")
