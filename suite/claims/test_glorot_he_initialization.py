@@ -316,7 +316,8 @@ def test_variance_scaling_initializers_draw_their_laws(claim):
                                                        **config)
             law = laws.variance_scaling_law(*law_args, shape)
             parts[f"{label} {where}"] = fits(samples[label], law)
-            ratios.setdefault(label, []).append(float(samples[label].var() / law.variance))
+            ratios.setdefault(label.replace("VarianceScaling", "VS"), []).append(
+                float(samples[label].var() / law.variance))
         for dist in ("normal", "uniform"):
             lecun = laws.named_law(f"lecun_{dist}", shape)
             contrasts[f"he_{dist} {where} against lecun_{dist}"] = fits(samples[f"he_{dist}"], lecun)
@@ -329,7 +330,7 @@ def test_variance_scaling_initializers_draw_their_laws(claim):
     verdict = with_contrasts(conjunction(parts), contrasts).noting(f"Keras's own check (std within {KERAS_STD_TOLERANCE} of the target) passes he samples "
                              f"as lecun in {sum(keras_check)} of {len(keras_check)} cases")
     claim.assert_verdict(verdict, series={
-        "kind": "samples", "title": "Sample variance / documented variance, per initializer (one point per shape)",
+        "kind": "samples", "title": "Sample variance / scale/fan, one point per shape (VS = VarianceScaling)",
         "y_label": "s² / (scale / fan)", "groups": ratios, "reference": 1.0,
     }, details={"shapes": [{"shape": list(shape), "fans": list(laws.fans(shape)), "scale": scale}
                            for shape, scale in drawn], "keras_std_check_accepts_he_as_lecun": keras_check})
