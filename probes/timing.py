@@ -1,0 +1,98 @@
+"""Interleaved timing of code variants in one process: the measuring half of the speed claims.
+
+Why interleave: on a shared machine the load changes from one millisecond to the next. Timing variant
+A for ten seconds and then B for ten seconds confounds the variants with the load. Here a round runs
+every variant's calls shuffled together, call by call, in a fresh random order, and times each call:
+a variant's sample is the mean of its calls, spread over the whole round, so every variant sees the
+round's load alike, and the decisions (verdicts.timing) pair the samples by round.
+
+A variant is a zero-argument callable that runs its work once and returns when the work is done
+(on an asynchronous device it waits for the device itself). `Interleaved.prepare` calls every variant a few times first,
+so that tracing, graph optimization and allocator warm-up stay out of the samples, and sets how many
+calls make one sample (at least `min_sample_seconds` of work, so the timer's resolution and the call's
+own jitter stay small). `run_round` is the target for `benchmark.pedantic`; raw seconds per call are
+kept for every round, warm-up rounds included, and `seconds_per_call` drops those. Mixing levels
+call by call also means a small op may find the cache cleared by a large one: every variant of a
+level meets that alike, as ops in a real program do.
+
+The garbage collector is paused during a round (as pytest-benchmark's --benchmark-disable-gc does), so
+a collection never lands inside a sample; it catches up between rounds.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import time
+from collections.abc import Callable, Hashable, Mapping
+
+import numpy as np
+
+TRACE_CALLS = 2
+CALIBRATION_CALLS = 3
+
+
+def fastest_call_seconds(variant: Callable[[], object], calls: int = CALIBRATION_CALLS, warm: bool = True) -> float:
+    """The fastest of a few timed calls (the one least disturbed by other load), after warm-up calls
+    that trace and compile, unless `warm` is False."""
+    for _ in range(TRACE_CALLS if warm else 0):
+        variant()
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        variant()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+class Interleaved:
+    """Variants timed in rounds, each round in a random order drawn from `rng`."""
+
+    def __init__(self, variants: Mapping[Hashable, Callable[[], object]], *, rng: np.random.Generator,
+                 min_sample_seconds: float):
+        if not variants:
+            raise ValueError("no variants to time")
+        self.variants = dict(variants)
+        self.rng = rng
+        self.min_sample_seconds = float(min_sample_seconds)
+        self.calls_per_sample: dict[Hashable, int] = {}
+        self.first_call_seconds: dict[Hashable, float] = {}
+        self.rounds: list[dict[Hashable, float]] = []
+
+    def prepare(self) -> dict[Hashable, int]:
+        """Trace and warm every variant, then choose its calls per sample from the fastest of a few
+        timed calls (the one least disturbed by other load)."""
+        for key, variant in self.variants.items():
+            started = time.perf_counter()
+            variant()
+            self.first_call_seconds[key] = time.perf_counter() - started
+            for _ in range(TRACE_CALLS - 1):
+                variant()
+            single = max(fastest_call_seconds(variant, warm=False), 1e-9)
+            self.calls_per_sample[key] = max(1, math.ceil(self.min_sample_seconds / single))
+        return dict(self.calls_per_sample)
+
+    def run_round(self):
+        """One sample of every variant, its calls shuffled among all others'; the benchmark target."""
+        if not self.calls_per_sample:
+            self.prepare()
+        keys = list(self.variants)
+        schedule = self.rng.permutation(np.repeat(np.arange(len(keys)), [self.calls_per_sample[k] for k in keys]))
+        variants = [self.variants[key] for key in keys]
+        totals = [0.0] * len(keys)
+        clock = time.perf_counter
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for index in schedule:
+                started = clock()
+                variants[index]()
+                totals[index] += clock() - started
+        finally:
+            if collecting:
+                gc.enable()
+        self.rounds.append({key: totals[i] / self.calls_per_sample[key] for i, key in enumerate(keys)})
+
+    def seconds_per_call(self, skip_rounds: int = 0) -> dict[Hashable, np.ndarray]:
+        """Raw seconds per call of every variant, one value per round after the first `skip_rounds`."""
+        kept = self.rounds[skip_rounds:]
+        return {key: np.array([row[key] for row in kept]) for key in self.variants}

@@ -1,0 +1,171 @@
+"""Claims of the note's section "Nonsaturating Activation Functions" about speed.
+
+Each test times its activations at several levels (fixtures/speed_bench.py: the op alone at a
+cache-resident and a memory-sized tensor, a deep MLP's compiled inference, a training step) in
+interleaved rounds under pytest-benchmark, and decides at the level the note's sentence is about; the
+other levels are judged too and reported, so the verdict says at which levels the sentence holds.
+Every comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is
+the CPU's), a GPU's verdicts are reported beside it.
+
+Marked `speed`: timings never run under xdist (`-m "not speed"` there; they skip if they get there).
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import pytest
+
+from fixtures.data import digits
+from fixtures.speed_bench import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, SpeedBench
+from probes.activation_speed import protocol_train_step_call
+from probes.training import MLP, optimizer, train_seeds
+from probes.training.reference import keras_mlp
+from verdicts.exact import conjunction
+from verdicts.timing import wall_time_ratio_within_margin
+
+pytestmark = pytest.mark.speed
+
+CPU = "/CPU:0"
+# The note's activations that Keras implements (RReLU has no Keras layer), ReLU first.
+NOTE_ACTIVATIONS = ("relu", "leaky_relu", "prelu", "elu", "selu", "tanh", "sigmoid")
+
+
+def _judge(bench: SpeedBench, measurement: Measurement, pairs, *, relation: str, deciding: tuple[str, ...],
+           alpha: float):
+    """Every pair at every measured level on every device; alpha is split over the deciding comparisons
+    (CPU) or over a reported level's own comparisons. Returns the deciding verdict and the per-level ones."""
+    decide = bench.greater if relation == "greater" else bench.within
+    levels = sorted({level for (_, level, _) in measurement.values})
+    per_level = {}
+    for device in bench.devices:
+        for level in levels:
+            share = len(pairs) * (len(deciding) if device == CPU and level in deciding else 1)
+            per_level[(device, level)] = conjunction({
+                f"{a} / {b}": decide(measurement, device, level, a, b, alpha=alpha / share) for a, b in pairs})
+    verdict = conjunction({f"{level}": per_level[(CPU, level)] for level in deciding})
+    holds = [f"{device} {level}: {v.decision}" for (device, level), v in per_level.items()]
+    return verdict.noting("per level: " + "; ".join(holds)), per_level
+
+
+def _series(bench: SpeedBench, measurement: Measurement, title: str) -> dict:
+    """Ratios with intervals (CPU), then each level's raw distribution against its reference."""
+    cpu = [c for c in measurement.comparisons if c["device"] == CPU]
+    panels = [{"kind": "bars", "title": f"{title}: time ratios on the CPU",
+               "labels": [f"{c['level']}: {c['numerator']}/{c['denominator']}" for c in cpu],
+               "values": [c["ratio"] for c in cpu], "low": [c["ci_low"] for c in cpu],
+               "high": [c["ci_high"] for c in cpu], "y_label": "time ratio",
+               "reference": {"equal": 1.0, "matters": 1.0 + bench.claim.spec.min_effect}}]
+    levels = sorted({level for (device, level, _) in measurement.values if device == CPU})
+    for level in levels:
+        groups = {name: measurement.of(CPU, level, name).tolist()
+                  for (device, lvl, name) in measurement.values if device == CPU and lvl == level}
+        panel = {"kind": "samples", "title": f"{level} on the CPU", "groups": groups,
+                 "y_label": OP_UNIT if level in OP_LEVELS else CALL_UNIT}
+        if COPY in groups:
+            panel["reference"] = {"memory limit (copy)": float(np.median(groups[COPY]))}
+        panels.append(panel)
+    return {"panels": panels}
+
+
+def _record(claim, bench, measurement, verdict, per_level, title):
+    details = bench.keep(measurement)
+    details["per_level"] = {f"{device} {level}": v.decision for (device, level), v in per_level.items()}
+    claim.assert_verdict(verdict, series=_series(bench, measurement, title), details=details)
+
+
+@pytest.mark.claim("SPEED-ELU-SLOWER-INFERENCE")
+def test_elu_is_slower_at_inference(claim, benchmark):
+    """at test time it will be slower"""
+    bench = SpeedBench(benchmark, claim)
+    activations = ("elu", "relu")
+    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
+    verdict, per_level = _judge(bench, measurement, [("elu", "relu")], relation="greater",
+                                deciding=("inference",), alpha=claim.spec.alpha)
+    _record(claim, bench, measurement, verdict, per_level, "ELU against ReLU")
+
+
+@pytest.mark.claim("SPEED-ELU-SLOWER-TO-COMPUTE")
+def test_elu_is_slower_to_compute_than_relu_and_variants(claim, benchmark):
+    """Its main con is that its slower to compute than ReLu and its variants"""
+    bench = SpeedBench(benchmark, claim)
+    activations = ("elu", "selu", "relu", "leaky_relu")
+    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "train_step": activations})
+    pairs = [(slow, fast) for slow in ("elu", "selu") for fast in ("relu", "leaky_relu")]
+    verdict, per_level = _judge(bench, measurement, pairs, relation="greater", deciding=OP_LEVELS,
+                                alpha=claim.spec.alpha)
+    _record(claim, bench, measurement, verdict, per_level, "ELU and SELU against ReLU and leaky ReLU")
+
+
+@pytest.mark.claim("SPEED-LEAKY-FOR-LATENCY")
+def test_leaky_relu_has_lower_latency_than_elu_and_selu(claim, benchmark):
+    """If I care about runtime latency, leaky Relu"""
+    bench = SpeedBench(benchmark, claim)
+    activations = ("leaky_relu", "elu", "selu")
+    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
+    verdict, per_level = _judge(bench, measurement, [("elu", "leaky_relu"), ("selu", "leaky_relu")],
+                                relation="greater", deciding=("inference",), alpha=claim.spec.alpha)
+    _record(claim, bench, measurement, verdict, per_level, "ELU and SELU against leaky ReLU")
+
+
+@pytest.mark.claim("SPEED-RELU-IS-FAST")
+def test_relu_is_fast(claim, benchmark):
+    """ReLu has a lot of support and is fast"""
+    bench = SpeedBench(benchmark, claim)
+    levels = ("op_cache", "op_memory", "inference")
+    measurement = bench.measure({level: NOTE_ACTIVATIONS for level in levels})
+    pairs = [("relu", rival) for rival in NOTE_ACTIVATIONS[1:]]
+    verdict, per_level = _judge(bench, measurement, pairs, relation="within", deciding=levels,
+                                alpha=claim.spec.alpha)
+    _record(claim, bench, measurement, verdict, per_level, "ReLU against the note's other activations")
+
+
+def _steps_to_target(run, target_loss: float) -> tuple[np.ndarray, int, int]:
+    """Per seed, optimizer steps until the training loss first reaches the target; a model that never
+    does, or diverges, counts as one evaluation interval past the end (as ACT-ELU-CONVERGES-FASTER)."""
+    steps = run.steps_to_target(target_loss)[0]
+    past_end = run.eval_steps[-1] + (run.eval_steps[-1] - run.eval_steps[-2])
+    never, diverged = int(np.sum(np.isinf(steps))), int(np.sum(np.isnan(steps)))
+    return np.where(np.isfinite(steps), steps, past_end), never, diverged
+
+
+@pytest.mark.claim("SPEED-ELU-COMPENSATES")
+def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
+    """That it converges faster during training compensates"""
+    bench, s = SpeedBench(benchmark, claim), claim.sizes
+    data = digits()
+    seeds = [claim.seed_for(f"seed {index}") for index in range(s["seeds"])]
+    protocol = {name: MLP(hidden_layers=s["hidden_layers"], width=s["width"], activation=name,
+                          kernel_initializer="he_normal") for name in ("elu", "relu")}
+    sgd = optimizer("SGD", momentum=s["momentum"])
+    steps, censored = {}, {}
+    for name, mlp in protocol.items():
+        run = train_seeds(data, mlp, seeds=seeds, learning_rates=[s["learning_rate"]], optimizer=sgd,
+                          epochs=s["epochs"], batch_size=s["batch"], evals_per_epoch=s["evals_per_epoch"],
+                          record_units=False)
+        steps[name], never, diverged = _steps_to_target(run, s["target_loss"])
+        censored[name] = {"never reached": never, "diverged": diverged}
+    step_workloads = {name: partial(lambda mlp, device, seed: protocol_train_step_call(
+        lambda: keras_mlp(mlp, data.features, data.classes), lambda: sgd.build(s["learning_rate"]),
+        data.features, data.classes, s["batch"], device, seed), mlp) for name, mlp in protocol.items()}
+    measurement = bench.measure({}, custom={"train_step": step_workloads})
+    step_time = bench.greater(measurement, CPU, "train_step", "elu", "relu", alpha=claim.spec.alpha)
+    verdict = wall_time_ratio_within_margin(
+        steps["elu"], steps["relu"], measurement.of(CPU, "train_step", "elu"),
+        measurement.of(CPU, "train_step", "relu"), alpha=claim.spec.alpha, beta=claim.spec.beta,
+        margin=claim.spec.min_effect, seed=claim.seed_for("bootstrap wall time"))
+    verdict = verdict.noting(f"ELU's step slower than ReLU's: {step_time.summary()}",
+                             f"censored steps: {censored}")
+    details = bench.keep(measurement)
+    details.update({"steps_to_target": {name: value.tolist() for name, value in steps.items()},
+                    "censored": censored, "seeds": seeds})
+    series = _series(bench, measurement, "ELU against ReLU, one training step")
+    series["panels"].insert(0, {"kind": "samples", "title": "optimizer steps to the target training loss",
+                                "groups": {name: value.tolist() for name, value in steps.items()},
+                                "y_label": "steps", "reference": {"end of training": float(max(map(max, steps.values())))}})
+    series["panels"].insert(0, {"kind": "bars", "title": "ELU/ReLU: wall time to target and its parts",
+                                "labels": ["wall time to target", "one training step"],
+                                "values": [verdict.effect, step_time.effect],
+                                "low": [verdict.ci_low, step_time.ci_low], "high": [verdict.ci_high, step_time.ci_high],
+                                "y_label": "ratio ELU/ReLU", "reference": {"equal": 1.0, "margin": 1 + claim.spec.min_effect}})
+    claim.assert_verdict(verdict, series=series, details=details)

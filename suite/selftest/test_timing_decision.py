@@ -1,0 +1,119 @@
+"""The timing decisions (verdicts/timing.py): equal speeds are rejected, a measurably slower variant is
+accepted, at the speed claims' quick sizes (60 rounds, alpha 0.01, 10% margin).
+
+The numpy tests draw rounds from a model of a shared machine: each sample is the variant's own time
+times a load factor of its round (shared by the variants timed in that round: the point of
+interleaving), with lognormal jitter of its own and, in one sample of ten, a preemption that adds
+about a whole extra run. The last test does the same with real TensorFlow timings (marked
+`speed`, so it runs serially and skips under xdist): two identical ReLU graphs, and one made slower by
+doubling its work.
+"""
+import numpy as np
+import pytest
+
+from probes.timing import Interleaved
+from verdicts.timing import (time_ratio_greater_by_rounds, time_ratio_within_margin_by_rounds,
+                             wall_time_ratio_within_margin)
+
+ALPHA, BETA, MARGIN = 0.01, 0.05, 0.10
+ROUNDS = 60  # the quick profile's rounds
+SEEDS = 10   # SPEED-ELU-COMPENSATES's quick seeds
+JITTER, PREEMPTION_SHARE = 0.08, 0.1
+
+
+def round_loads(rng, rounds: int = ROUNDS) -> np.ndarray:
+    """How much slower the machine runs in each round (shared by the variants timed in it)."""
+    return rng.lognormal(0, 0.3, rounds)
+
+
+def shared_machine_rounds(rng, seconds: float, load: np.ndarray) -> np.ndarray:
+    """Per-round times of a variant whose undisturbed time is `seconds`, under each round's load."""
+    preempted = rng.random(load.size) < PREEMPTION_SHARE
+    return seconds * load * rng.lognormal(0, JITTER, load.size) + preempted * rng.exponential(seconds, load.size)
+
+
+def _decide(slower, faster, **kwargs):
+    return time_ratio_greater_by_rounds(slower, faster, alpha=ALPHA, beta=BETA, min_effect=MARGIN, **kwargs)
+
+
+def test_equal_speeds_are_refuted_and_a_slower_variant_supported(rng):
+    load = round_loads(rng)
+    base = shared_machine_rounds(rng, 1.0, load=load)
+    same = shared_machine_rounds(rng, 1.0, load=load)
+    slower = shared_machine_rounds(rng, 1.3, load=load)
+    equal_verdict = _decide(same, base)
+    assert equal_verdict.decision == "refuted", equal_verdict.summary()
+    slower_verdict = _decide(slower, base)
+    assert slower_verdict.decision == "supported", slower_verdict.summary()
+    assert slower_verdict.ci_low < 1.3 < slower_verdict.ci_high
+
+
+def test_a_slowdown_smaller_than_what_matters_is_refuted(rng):
+    """The nearest wrong law of "slower by a ratio that matters": 3% slower, well measured."""
+    load = round_loads(rng, 200)
+    verdict = _decide(shared_machine_rounds(rng, 1.03, load), shared_machine_rounds(rng, 1.0, load))
+    assert verdict.decision == "refuted", verdict.summary()
+
+
+def test_equal_speeds_are_rarely_called_slower(rng):
+    """False support at most alpha: 100 pairs of equal-speed variants, at most 5 supported
+    (binomial(100, 0.01) exceeds 5 with probability below 0.001)."""
+    def equal_pair():
+        load = round_loads(rng)
+        return _decide(shared_machine_rounds(rng, 1.0, load), shared_machine_rounds(rng, 1.0, load))
+
+    supported = sum(equal_pair().decision == "supported" for _ in range(100))
+    assert supported <= 5
+
+
+def test_within_margin_accepts_equal_speeds_and_refutes_a_clearly_slower_candidate(rng):
+    load = round_loads(rng)
+    rival = shared_machine_rounds(rng, 1.0, load)
+
+    def decide(candidate):
+        return time_ratio_within_margin_by_rounds(candidate, rival, alpha=ALPHA, beta=BETA, margin=MARGIN)
+
+    assert decide(shared_machine_rounds(rng, 1.0, load)).decision == "supported"
+    assert decide(shared_machine_rounds(rng, 1.4, load)).decision == "refuted"
+
+
+def test_wall_time_counts_both_steps_and_step_time(rng):
+    """Half the steps at 1.2x the step time is faster; the same steps at 1.4x is not."""
+    steps_rival = rng.integers(150, 220, SEEDS).astype(float)
+    load = round_loads(rng)
+    step_rival = shared_machine_rounds(rng, 1.0, load)
+
+    def decide(steps, step_seconds):
+        return wall_time_ratio_within_margin(steps, steps_rival, step_seconds, step_rival, alpha=ALPHA, beta=BETA,
+                                             margin=MARGIN)
+
+    assert decide(steps_rival * 0.5, shared_machine_rounds(rng, 1.2, load)).decision == "supported"
+    assert decide(steps_rival, shared_machine_rounds(rng, 1.4, load)).decision == "refuted"
+
+
+def test_decisions_need_paired_rounds():
+    with pytest.raises(ValueError, match="same rounds"):
+        time_ratio_greater_by_rounds(np.ones(10), np.ones(9), alpha=ALPHA, beta=BETA, min_effect=MARGIN)
+
+
+@pytest.mark.speed
+def test_real_timings_reject_identical_graphs_and_accept_doubled_work(benchmark):
+    """TensorFlow (not numpy-only): the timing method end to end, on the op level's ReLU chain."""
+    if benchmark.disabled:
+        pytest.skip("pytest-benchmark is disabled (xdist or --benchmark-disable): timings need a serial run")
+    from probes.activation_speed import op_call
+
+    seed = 20170606  # the self-tests' seed (suite/selftest/conftest.py)
+    variants = {"relu": op_call("relu", 16384, 1024, "/CPU:0", seed),
+                "relu again": op_call("relu", 16384, 1024, "/CPU:0", seed),
+                "relu twice the work": op_call("relu", 16384, 2048, "/CPU:0", seed)}
+    timer = Interleaved(variants, rng=np.random.default_rng(seed), min_sample_seconds=0.005)
+    timer.prepare()
+    benchmark.pedantic(timer.run_round, rounds=ROUNDS, warmup_rounds=3)
+    seconds = timer.seconds_per_call(skip_rounds=3)
+    equal = _decide(seconds["relu again"], seconds["relu"])
+    doubled = _decide(seconds["relu twice the work"], seconds["relu"])
+    benchmark.extra_info.update({"equal": equal.as_dict(), "doubled": doubled.as_dict(),
+                                 "seconds": {key: value.tolist() for key, value in seconds.items()}})
+    assert equal.decision != "supported", equal.summary()
+    assert doubled.decision == "supported", doubled.summary()
