@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -34,7 +34,9 @@ def _inputs(low: float = -Z_LIMIT, high: float = Z_LIMIT):
 def _holds(prop, strategy, examples: int, seed: int) -> bool:
     """Whether `prop` held for every example Hypothesis drew (and shrank towards, on failure)."""
     @hypothesis_seed(seed)
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    # No shrinking: the check needs whether a counterexample exists, not the smallest one.
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+              phases=(Phase.explicit, Phase.generate))
     @given(strategy)
     def run(example):
         prop(example)
@@ -61,7 +63,23 @@ def _elu_gradient(z):
     _, gradient = values_and_gradients("elu", z)
     negative = z < 0
     assert np.allclose(gradient[negative], np.exp(z[negative].astype(np.float64)), rtol=FLOAT32_RTOL, atol=0)
+
+
+def _elu_positive(z):
+    _, gradient = values_and_gradients("elu", z)
     assert np.all(gradient > 0)
+
+
+def elu_gradient_underflow() -> dict:
+    """Where float32 ELU's gradient leaves alpha·exp(z): TensorFlow computes it from the output as
+    y + alpha, so once exp(z) is below float32's resolution near 1 it is rounded, then exactly 0."""
+    z = -np.arange(0, 30.01, 0.25, dtype=np.float32)
+    _, gradient = values_and_gradients("elu", z)
+    exact = np.exp(z.astype(np.float64))
+    relative = np.abs(gradient - exact) / exact
+    return {"largest_z_with_zero_gradient": float(z[gradient == 0].max()) if (gradient == 0).any() else None,
+            "largest_relative_error_for_z_in_[-10,0]": float(relative[z >= -10].max()),
+            "largest_relative_error_for_z_in_[-15,0]": float(relative[z >= -15].max())}
 
 
 def _continuous_at_zero(alpha):
@@ -82,7 +100,9 @@ def _saturated(name: str):
 
 def _beyond(bound: float, scale: float = 1.0):
     """|z| above scale × bound, either sign."""
-    magnitude = st.floats(scale * bound, Z_LIMIT, width=32, exclude_min=True)
+    low = np.float32(scale * bound)
+    low = np.nextafter(low, np.float32(np.inf)) if low < scale * bound else low  # float32, not below the bound
+    magnitude = st.floats(float(low), Z_LIMIT, width=32, exclude_min=True)
     return arrays(np.float32, st.integers(1, 64), elements=magnitude).flatmap(
         lambda z: arrays(np.bool_, z.shape).map(lambda flip: np.where(flip, -z, z)))
 
@@ -94,7 +114,8 @@ def property_checks(examples: int, seed: int) -> tuple[dict[str, bool], dict[str
         "ReLU: gradient 0 for z < 0, 1 for z > 0": _holds(_relu, _inputs(), examples, seed),
         "leaky ReLU: gradient = slope for z < 0, 1 for z > 0": _holds(
             _leaky, st.tuples(st.floats(0.01, 0.5), _inputs()), examples, seed),
-        "ELU: gradient alpha·exp(z) for z < 0, positive everywhere": _holds(_elu_gradient, _inputs(), examples, seed),
+        "ELU: gradient alpha·exp(z) for z < 0 (float32 rounding)": _holds(_elu_gradient, _inputs(), examples, seed),
+        "ELU: gradient positive everywhere": _holds(_elu_positive, _inputs(), examples, seed),
         "ELU (alpha = 1): gradient continuous at 0": _holds(_continuous_at_zero(None), epsilon, examples, seed),
         f"sigmoid: gradient < 1e-3 for |z| > {SIGMOID_BOUND:.3f}": _holds(
             _saturated("sigmoid"), _beyond(SIGMOID_BOUND), examples, seed),
@@ -109,6 +130,17 @@ def property_checks(examples: int, seed: int) -> tuple[dict[str, bool], dict[str
             _saturated("tanh"), _beyond(TANH_BOUND, 0.9), examples, seed),
     }
     return checks, contrasts
+
+
+def subnormal_flush() -> dict:
+    """TensorFlow's CPU kernels flush float32 subnormals (|z| < 1.18e-38) to zero: ReLU's output and
+    gradient at a positive subnormal are 0, leaky ReLU's gradient there is its slope."""
+    z = np.array([1e-45, 1e-39, np.finfo(np.float32).tiny], dtype=np.float32)
+    relu_value, relu_gradient = values_and_gradients("relu", z)
+    _, leaky_gradient = values_and_gradients("leaky_relu", z, slope=0.2)
+    return {"z": z.astype(float).tolist(), "relu": relu_value.astype(float).tolist(),
+            "relu_gradient": relu_gradient.astype(float).tolist(),
+            "leaky_0.2_gradient": leaky_gradient.astype(float).tolist()}
 
 
 def saturation_series() -> dict:

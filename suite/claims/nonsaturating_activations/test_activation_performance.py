@@ -15,8 +15,7 @@ import pytest
 
 from fixtures.data import digits
 from probes.activations import RRELU_LOWER, RRELU_UPPER
-from probes.training import MLP, optimizer, train_seeds
-from verdicts.exact import with_contrasts
+from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts.location import shift_greater_by_wilcoxon
 from verdicts.trend import ordered_by_page
 
@@ -25,6 +24,8 @@ OPTIMIZER = optimizer("SGD", momentum=0.9)
 LEARNING_RATE = 0.01
 DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
 TARGET_TRAIN_LOSS = 0.1  # nats, for "converges faster": about 97% training accuracy
+# Evaluations only draw the curves where the end decides: every 2 epochs (10 for 100 short epochs).
+EPOCHS_PER_EVAL, EPOCHS_PER_EVAL_SMALL = 2, 10
 RRELU_MEAN_SLOPE = 2 / (RRELU_LOWER + RRELU_UPPER)  # 1/5.5, RReLU's inference slope
 # Worst to best, as the note orders them; each with its recommended initializer.
 RANKING = (("logistic", MLP(DEPTH, WIDTH, "sigmoid", "glorot_uniform")),
@@ -39,11 +40,16 @@ def _mlp(activation: str, slope: float | None = None) -> MLP:
     return MLP(DEPTH, WIDTH, activation, "he_normal", slope=slope)
 
 
-def _train(claim, mlp: MLP, data=None, *, epochs: int | None = None, evals_per_epoch: int = 1):
-    return train_seeds(data or digits(), mlp, seeds=[claim.seed_for(f"seed {i}") for i in range(claim.sizes["seeds"])],
-                       learning_rates=[LEARNING_RATE], epochs=epochs or claim.sizes["epochs"], optimizer=OPTIMIZER,
-                       divergence_loss=DIVERGED_ABOVE, evals_per_epoch=evals_per_epoch, record_units=False,
-                       label=f"{claim.spec.id}: {mlp.label}")
+def _train(claim, named_mlps: dict, data=None, *, epochs: int | None = None, evals_per_epoch: int = 1,
+           epochs_per_eval: int = 1):
+    """All the named MLPs trained together from the claim's seeds (paired); returns {name: variant index}
+    and the run."""
+    run = train_variants(data or digits(), [Variant(mlp, LEARNING_RATE) for mlp in named_mlps.values()],
+                         seeds=[claim.seed_for(f"seed {i}") for i in range(claim.sizes["seeds"])],
+                         epochs=epochs or claim.sizes["epochs"], optimizer=OPTIMIZER, divergence_loss=DIVERGED_ABOVE,
+                         evals_per_epoch=evals_per_epoch, epochs_per_eval=epochs_per_eval, record_units=False,
+                         label=claim.spec.id)
+    return {name: index for index, name in enumerate(named_mlps)}, run
 
 
 def _paired_greater(claim, differences, what: str):
@@ -60,15 +66,11 @@ def _listed(values) -> list:
     return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float)]
 
 
-def _mean_curves(runs: dict, metric: str) -> dict:
-    return {label: _listed(np.nanmean(run.curve(metric), axis=0)) for label, run in runs.items()}
-
-
-def _curves_and_samples(runs: dict, metric: str, title: str, final: dict) -> dict:
-    steps = next(iter(runs.values())).eval_steps.tolist()
+def _curves_and_samples(names: dict, run, metric: str, title: str, final: dict) -> dict:
     return {"panels": [
-        {"kind": "lines", "title": f"{title}: mean over seeds", "x": steps, "x_label": "optimizer step",
-         "y_label": metric.replace("_", " "), "lines": _mean_curves(runs, metric)},
+        {"kind": "lines", "title": f"{title}: mean over seeds", "x": run.eval_steps.tolist(),
+         "x_label": "optimizer step", "y_label": metric.replace("_", " "),
+         "lines": {name: _listed(np.nanmean(run.curve(metric, v), axis=0)) for name, v in names.items()}},
         {"kind": "samples", "title": f"{title}: per seed, at the end", "groups": {k: _listed(v) for k, v in final.items()}},
     ]}
 
@@ -76,36 +78,37 @@ def _curves_and_samples(runs: dict, metric: str, title: str, final: dict) -> dic
 @pytest.mark.claim("ACT-HIGH-LEAK-BETTER")
 def test_high_leak_beats_small_leak(claim):
     """High leaks seem to do really well"""
-    runs = {"leaky 0.01": _train(claim, _mlp("leaky_relu", 0.01)), "leaky 0.2": _train(claim, _mlp("leaky_relu", 0.2))}
-    final = {label: run.final("val_loss")[0] for label, run in runs.items()}
+    names, run = _train(claim, {"leaky 0.01": _mlp("leaky_relu", 0.01), "leaky 0.2": _mlp("leaky_relu", 0.2)},
+                        epochs_per_eval=EPOCHS_PER_EVAL)
+    final = {name: run.final("val_loss")[v] for name, v in names.items()}
     verdict = _paired_greater(claim, final["leaky 0.01"] - final["leaky 0.2"], "validation loss, slope 0.01 - slope 0.2")
     claim.assert_verdict(verdict, details={"final_val_loss": final},
-                         series=_curves_and_samples(runs, "val_loss", "validation loss", final))
+                         series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
 
 
-def _gap_runs(claim, named_mlps: dict):
+def _gaps(claim, named_mlps: dict):
+    """Train on the claim's small training set (drawn once), evaluating every 10 epochs; per-seed gaps."""
     small = digits().subset(claim.sizes["train_size"], claim.rng("subset"))
-    return {label: _train(claim, mlp, small) for label, mlp in named_mlps.items()}
+    names, run = _train(claim, named_mlps, small, epochs_per_eval=EPOCHS_PER_EVAL_SMALL)
+    return names, run, {name: run.generalization_gap()[v] for name, v in names.items()}
 
 
 @pytest.mark.claim("ACT-PRELU-OVERFITS-SMALL")
 def test_prelu_overfits_a_small_training_set(claim):
     """Parametric leaky Relu (PReLu) ... tends to overfit on smaller ones"""
-    runs = _gap_runs(claim, {"PReLU": _mlp("prelu"), "leaky 0.01": _mlp("leaky_relu", 0.01)})
-    gaps = {label: run.generalization_gap()[0] for label, run in runs.items()}
+    names, run, gaps = _gaps(claim, {"PReLU": _mlp("prelu"), "leaky 0.01": _mlp("leaky_relu", 0.01)})
     verdict = _paired_greater(claim, gaps["PReLU"] - gaps["leaky 0.01"], "generalization gap, PReLU - leaky 0.01")
     claim.assert_verdict(verdict, details={"gap": gaps, "train_size": claim.sizes["train_size"]},
-                         series=_curves_and_samples(runs, "val_loss", "validation loss (small training set)", gaps))
+                         series=_curves_and_samples(names, run, "val_loss", "validation loss (small training set)", gaps))
 
 
 @pytest.mark.claim("ACT-RRELU-AGAINST-OVERFITTING")
 def test_rrelu_narrows_the_generalization_gap(claim):
     """Can also cross-validation other unctions, such as RReLu if network is overfitting"""
-    runs = _gap_runs(claim, {"RReLU": _mlp("rrelu"), "leaky 1/5.5": _mlp("leaky_relu", RRELU_MEAN_SLOPE)})
-    gaps = {label: run.generalization_gap()[0] for label, run in runs.items()}
+    names, run, gaps = _gaps(claim, {"RReLU": _mlp("rrelu"), "leaky 1/5.5": _mlp("leaky_relu", RRELU_MEAN_SLOPE)})
     verdict = _paired_greater(claim, gaps["leaky 1/5.5"] - gaps["RReLU"], "generalization gap, leaky 1/5.5 - RReLU")
     claim.assert_verdict(verdict, details={"gap": gaps, "train_size": claim.sizes["train_size"]},
-                         series=_curves_and_samples(runs, "val_loss", "validation loss (small training set)", gaps))
+                         series=_curves_and_samples(names, run, "val_loss", "validation loss (small training set)", gaps))
 
 
 @pytest.mark.claim("ACT-PRELU-LARGE-DATASETS")
@@ -120,18 +123,14 @@ def test_prelu_advantage_grows_with_training_set_size(claim):
     advantage = []
     for size in sizes:
         epochs = math.ceil(claim.sizes["steps"] / math.ceil(size / 32))
-        leaky = _train(claim, _mlp("leaky_relu", 0.01), datasets[size], epochs=epochs)
-        prelu = _train(claim, _mlp("prelu"), datasets[size], epochs=epochs)
-        advantage.append(leaky.final("val_loss")[0] - prelu.final("val_loss")[0])
+        _, run = _train(claim, {"leaky 0.01": _mlp("leaky_relu", 0.01), "PReLU": _mlp("prelu")}, datasets[size],
+                        epochs=epochs, epochs_per_eval=epochs)
+        advantage.append(run.final("val_loss")[0] - run.final("val_loss")[1])
     advantage = np.array(advantage)  # [size, seed]
     complete = np.isfinite(advantage).all(axis=0)
     table = advantage[:, complete].T
-
-    def decide(columns):
-        return ordered_by_page(columns, alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect,
-                               seed=claim.seed_for("bootstrap"))
-
-    verdict = with_contrasts(decide(table), {"reversed order": decide(table[:, ::-1])}).noting(
+    verdict = ordered_by_page(table, alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect,
+                              seed=claim.seed_for("bootstrap")).noting(
         "proxy: growth with training-set size on digits stands in for large image datasets",
         f"{int((~complete).sum())} seeds dropped (a run diverged)")
     low, high = np.nanquantile(advantage, [0.1, 0.9], axis=1)
@@ -145,25 +144,24 @@ def test_prelu_advantage_grows_with_training_set_size(claim):
 @pytest.mark.claim("ACT-ELU-BETTER-THAN-RELU")
 def test_elu_generalizes_better_than_relu(claim):
     """Then there is exponential linear unit (ELU) that performs better than ReLu"""
-    runs = {"ReLU": _train(claim, _mlp("relu")), "ELU": _train(claim, _mlp("elu"))}
-    final = {label: run.final("val_loss")[0] for label, run in runs.items()}
+    names, run = _train(claim, {"ReLU": _mlp("relu"), "ELU": _mlp("elu")}, epochs_per_eval=EPOCHS_PER_EVAL)
+    final = {name: run.final("val_loss")[v] for name, v in names.items()}
     verdict = _paired_greater(claim, final["ReLU"] - final["ELU"], "validation loss, ReLU - ELU")
     claim.assert_verdict(verdict, details={"final_val_loss": final},
-                         series=_curves_and_samples(runs, "val_loss", "validation loss", final))
+                         series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
 
 
 @pytest.mark.claim("ACT-ELU-CONVERGES-FASTER")
 def test_elu_reaches_the_target_loss_in_fewer_steps(claim):
     """That it converges faster during training compensates"""
-    runs = {"ReLU": _train(claim, _mlp("relu"), evals_per_epoch=4), "ELU": _train(claim, _mlp("elu"), evals_per_epoch=4)}
-    steps = {}
-    for label, run in runs.items():
-        reached = run.steps_to_target(TARGET_TRAIN_LOSS)[0]
-        # Never reached: censored one evaluation interval past the end (a rank test only needs the order).
-        steps[label] = np.where(np.isinf(reached), run.eval_steps[-1] + math.ceil(run.steps_per_epoch / 4), reached)
+    names, run = _train(claim, {"ReLU": _mlp("relu"), "ELU": _mlp("elu")}, evals_per_epoch=4)
+    reached = run.steps_to_target(TARGET_TRAIN_LOSS)
+    # Never reached: censored one evaluation interval past the end (a rank test only needs the order).
+    censored_at = run.eval_steps[-1] + math.ceil(run.steps_per_epoch / 4)
+    steps = {name: np.where(np.isinf(reached[v]), censored_at, reached[v]) for name, v in names.items()}
     verdict = _paired_greater(claim, steps["ReLU"] - steps["ELU"], f"steps to training loss {TARGET_TRAIN_LOSS}, ReLU - ELU")
-    censored = {label: int(np.isinf(run.steps_to_target(TARGET_TRAIN_LOSS)[0]).sum()) for label, run in runs.items()}
-    series = _curves_and_samples(runs, "train_loss", "training loss", steps)
+    censored = {name: int(np.isinf(reached[v]).sum()) for name, v in names.items()}
+    series = _curves_and_samples(names, run, "train_loss", "training loss", steps)
     series["panels"][0].update({"reference": TARGET_TRAIN_LOSS, "log_y": True})
     claim.assert_verdict(verdict.noting(f"never reached the target (censored): {censored}"),
                          details={"steps_to_target": steps, "censored": censored}, series=series)
@@ -173,14 +171,10 @@ def test_elu_reaches_the_target_loss_in_fewer_steps(claim):
 def test_activations_rank_as_the_note_says(claim):
     """The general path is SELU > ELU > leaky ReLu & variants > ReLu > tanh > logistic."""
     spec = claim.spec
-    runs = {label: _train(claim, mlp) for label, mlp in RANKING}
-    final = {label: run.final("val_loss")[0] for label, run in runs.items()}
+    names, run = _train(claim, dict(RANKING), epochs_per_eval=EPOCHS_PER_EVAL)
+    final = {name: run.final("val_loss")[v] for name, v in names.items()}
     scores = -np.array(list(final.values())).T  # [seed, activation], worst to best as the note says
     complete = np.isfinite(scores).all(axis=1)
-
-    def decide(columns):
-        return ordered_by_page(columns, alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect,
-                               seed=claim.seed_for("bootstrap"))
 
     labels = list(final)
     pairs = {}
@@ -189,8 +183,9 @@ def test_activations_rank_as_the_note_says(claim):
         pairs[f"{better} > {worse}"] = shift_greater_by_wilcoxon(
             d[np.isfinite(d)], alpha=spec.alpha / (len(labels) - 1), beta=spec.beta, min_effect=0.0,
             seed=claim.seed_for("bootstrap")).decision
-    verdict = with_contrasts(decide(scores[complete]), {"reversed order": decide(scores[complete][:, ::-1])}).noting(
+    verdict = ordered_by_page(scores[complete], alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect,
+                              seed=claim.seed_for("bootstrap")).noting(
         "adjacent pairs (one-sided Wilcoxon, alpha/5): " + "; ".join(f"{k}: {v}" for k, v in pairs.items()),
         f"{int((~complete).sum())} seeds dropped (a run diverged)")
     claim.assert_verdict(verdict, details={"final_val_loss": final, "adjacent_pairs": pairs},
-                         series=_curves_and_samples(runs, "val_loss", "validation loss", final))
+                         series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
