@@ -1,0 +1,93 @@
+"""What the SELU claims share: the paper's domain as bounds, the cached plain SELU stack, the per-layer series,
+and the paired decision of the training claims.
+
+The domain is Theorem 1's (Klambauer et al. 2017): mean in [-0.1, 0.1], variance in [0.8, 1.5], so the std
+in [0.894, 1.225]; "self-normalized" here means every layer's moments stay in it.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from probes import selu, selu_theory
+from verdicts import Verdict
+from verdicts.domain import Bounds, layers_within_bounds_by_tost, negated
+from verdicts.location import mean_greater_by_t
+
+MEAN_BOUNDS = Bounds(selu_theory.DOMAIN["mean"][0], 0.0, selu_theory.DOMAIN["mean"][1])
+STD_BOUNDS = Bounds(math.sqrt(selu_theory.DOMAIN["variance"][0]), 1.0, math.sqrt(selu_theory.DOMAIN["variance"][1]))
+
+
+def in_domain(moments: selu.LayerMoments, spec, *, notebook_std: bool = False, layer_name: str = "layer") -> Verdict:
+    """TOST at every layer that the mean and std lie in the domain (verdicts/domain.py). `notebook_std`
+    uses the notebook's statistic, the mean over units of each unit's std, instead of the pooled std."""
+    std = moments.unit_std if notebook_std else moments.std
+    return layers_within_bounds_by_tost({"mean": moments.mean, "std": std},
+                                        {"mean": MEAN_BOUNDS, "std": STD_BOUNDS},
+                                        alpha=spec.alpha, beta=spec.beta, layer_name=layer_name)
+
+
+def leaves_domain(moments: selu.LayerMoments, spec, what: str, *, layer_name: str = "layer") -> Verdict:
+    return negated(in_domain(moments, spec, layer_name=layer_name), f"{what} leaves the domain")
+
+
+def seeds(claim, stream: str, count: int) -> list[int]:
+    return [claim.seed_for(f"{stream} {index}") for index in range(count)]
+
+
+@functools.lru_cache(maxsize=4)
+def plain_stack(width: int, depth: int, activation: str = "selu", input_dim: int | None = None) -> selu.MomentsProbe:
+    """The sequential SELU stack (lecun_normal), built and traced once per session; every run redraws all of
+    its kernels from the run's seeds, so no state passes from one claim to another."""
+    layers = selu.dense_layers(input_dim or width, [width] * depth, activation=activation)
+    return selu.MomentsProbe(selu.sequential(layers))
+
+
+def better_by_paired_t(better: np.ndarray, worse: np.ndarray, spec) -> Verdict:
+    """One-sided paired t-test that `better` exceeds `worse` seed by seed (validation accuracies). A model
+    that diverged (NaN) is recorded, and its pair left out: a diverged run has no accuracy to average."""
+    finite = np.isfinite(better) & np.isfinite(worse)
+    verdict = mean_greater_by_t(better[finite] - worse[finite], alpha=spec.alpha, beta=spec.beta,
+                                min_effect=spec.min_effect)
+    dropped = int((~finite).sum())
+    return verdict.noting(f"{dropped} of {finite.size} pairs left out: a model diverged") if dropped else verdict
+
+
+def _finite(values) -> list:
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
+
+
+def moment_panels(arms: dict[str, selu.LayerMoments], *, title: str, x_label: str = "layer",
+                  notebook_std: bool = False) -> dict:
+    """Two `lines` panels, mean and std by layer, one line per arm (the mean over networks) with a band
+    from the smallest to the largest network; the domain's bounds drawn as references."""
+    def panel(name: str, values: dict[str, np.ndarray], bounds: Bounds) -> dict:
+        layers = next(iter(values.values())).shape[1]
+        largest = max((np.nanmax(np.abs(v[np.isfinite(v)])) for v in values.values() if np.isfinite(v).any()),
+                      default=1.0)
+        return {
+            "kind": "lines", "title": f"{title}: {name}", "x_label": x_label, "y_label": name,
+            "x": list(range(1, layers + 1)), "log_y": bool(name.startswith("std") and largest > 10),
+            "lines": {label: _finite(np.nanmean(v, axis=0)) for label, v in values.items()},
+            "bands": {label: [_finite(np.nanmin(v, axis=0)), _finite(np.nanmax(v, axis=0))]
+                      for label, v in values.items()},
+            "reference": {"domain low": bounds.low, "domain high": bounds.high},
+        }
+
+    panels = [panel("mean", {label: arm.mean for label, arm in arms.items()}, MEAN_BOUNDS),
+              panel("std (pooled)", {label: arm.std for label, arm in arms.items()}, STD_BOUNDS)]
+    if notebook_std:
+        panels.append(panel("std (notebook: mean per-unit std)", {label: arm.unit_std for label, arm in arms.items()},
+                            STD_BOUNDS))
+    return {"panels": panels}
+
+
+def summary(moments: selu.LayerMoments) -> dict:
+    """Per-arm figures for `details`: the deepest layer's mean and std over networks, and their extremes."""
+    return {"networks": int(moments.mean.shape[0]), "last_mean": float(np.nanmean(moments.mean[:, -1])),
+            "last_std": float(np.nanmean(moments.std[:, -1])),
+            "lowest_layer_std": float(np.nanmin(np.nanmean(moments.std, axis=0))),
+            "highest_layer_std": float(np.nanmax(np.nanmean(moments.std, axis=0))),
+            "largest_layer_abs_mean": float(np.nanmax(np.abs(np.nanmean(moments.mean, axis=0))))}

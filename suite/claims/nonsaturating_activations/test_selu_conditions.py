@@ -1,0 +1,146 @@
+"""The note's four conditions for SELU's self-normalization, each against the contrast that breaks it:
+LeCun normal initialization, standardized inputs, a sequential architecture, dense layers only."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from fixtures.data import digits, digits_raw
+from probes import selu
+from probes.training import Variant, optimizer, train_variants
+from suite.claims.nonsaturating_activations import selu_domain
+from suite.claims.nonsaturating_activations.test_selu import (NOTEBOOK_DEPTH, NOTEBOOK_LEARNING_RATE,
+                                                              NOTEBOOK_WIDTH, SELU_NET)
+from verdicts.domain import inside_by_layer, layers_to_enter
+from verdicts.exact import conjunction, with_contrasts
+
+HALF_SCALE_LECUN = {"class_name": "VarianceScaling",
+                    "config": {"scale": 0.5, "mode": "fan_in", "distribution": "truncated_normal"}}
+
+
+def _measured_only(name: str, verdict) -> str:
+    return f"{name} (measured, not decided): {verdict.summary()}"
+
+
+@pytest.mark.claim("SELU-NEEDS-LECUN-NORMAL")
+def test_selu_needs_lecun_normal_initialization(claim):
+    """Every hidden layer weights must be initialized with LeCun normal initialization"""
+    sizes, spec = claim.sizes, claim.spec
+    widths = [sizes["wide"], sizes["narrow"]] * (sizes["depth"] // 2)
+    probe = selu.MomentsProbe(selu.sequential(selu.dense_layers(sizes["narrow"], widths)))
+    arms = {"lecun_normal": ("lecun_normal", sizes["networks"]),
+            "lecun_uniform": ("lecun_uniform", sizes["contrast_networks"]),
+            "he_normal": ("he_normal", sizes["contrast_networks"]),
+            "lecun_normal at half scale": (HALF_SCALE_LECUN, sizes["contrast_networks"]),
+            "glorot_uniform": ("glorot_uniform", sizes["contrast_networks"])}
+    moments = {name: probe.run(selu_domain.seeds(claim, name, count), sizes["batch"], initializer=initializer)
+               for name, (initializer, count) in arms.items()}
+    parts = {"lecun_normal stays in the domain": selu_domain.in_domain(moments["lecun_normal"], spec)}
+    for name in ("he_normal", "lecun_normal at half scale", "glorot_uniform"):
+        parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec, name)
+    uniform = selu_domain.in_domain(moments["lecun_uniform"], spec)
+    verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
+    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+        moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}"),
+        details={name: selu_domain.summary(arm) for name, arm in moments.items()})
+
+
+def _last_layers(moments: selu.LayerMoments, count: int) -> selu.LayerMoments:
+    return dataclasses.replace(moments, mean=moments.mean[:, -count:], variance=moments.variance[:, -count:],
+                               unit_std=moments.unit_std[:, -count:])
+
+
+@pytest.mark.claim("SELU-SEQUENTIAL-ONLY")
+def test_selu_self_normalizes_only_sequential_networks(claim):
+    """Network architecture must be sequential, if used on recurrent networks or networks that are Wide & Deep,
+    self-normalization not guaranteed"""
+    sizes, spec = claim.sizes, claim.spec
+    width, depth, batch = sizes["width"], sizes["depth"], sizes["batch"]
+    plain = selu_domain.plain_stack(width, depth)
+    probes = {"skip-connected": selu.MomentsProbe(selu.residual(selu.dense_layers(width, [width] * depth))),
+              "recurrent": selu.MomentsProbe(selu.recurrent(width, depth, width)),
+              "wide & deep": selu.MomentsProbe(selu.wide_and_deep(plain.network.layers))}
+    moments = {"sequential": plain.run(selu_domain.seeds(claim, "sequential", sizes["control_networks"]), batch)}
+    moments.update({name: probe.run(selu_domain.seeds(claim, name, sizes["networks"]), batch)
+                    for name, probe in probes.items()})
+    merged = _last_layers(moments["wide & deep"], 2)
+    wide_and_deep = selu_domain.in_domain(merged, spec, layer_name="merge step")
+    verdict = conjunction({
+        "sequential stays in the domain": selu_domain.in_domain(moments["sequential"], spec),
+        "skip-connected leaves the domain": selu_domain.leaves_domain(moments["skip-connected"], spec,
+                                                                      "the skip-connected stack"),
+        "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, "the SELU RNN",
+                                                                 layer_name="time step"),
+    }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
+    series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
+    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+        series, title="SELU by architecture", x_label="layer (time step for the RNN)"),
+        details={**{name: selu_domain.summary(arm) for name, arm in moments.items()},
+                 "wide_and_deep_merge": {"mean": merged.mean.mean(axis=0).tolist(),
+                                         "std": merged.std.mean(axis=0).tolist(), "verdict": wide_and_deep.decision}})
+
+
+@pytest.mark.claim("SELU-CONVOLUTIONAL")
+def test_selu_conv_stack_stays_near_zero_one(claim):
+    """Only dense layers, but can improve convolutional neural nets as well."""
+    sizes, spec = claim.sizes, claim.spec
+    probe = selu.MomentsProbe(selu.conv_stack(sizes["image_size"], sizes["channels"], sizes["depth"]))
+    lecun = probe.run(selu_domain.seeds(claim, "lecun_normal", sizes["networks"]), sizes["batch"],
+                      initializer="lecun_normal")
+    he = probe.run(selu_domain.seeds(claim, "he_normal", sizes["contrast_networks"]), sizes["batch"],
+                   initializer="he_normal")
+    verdict = with_contrasts(selu_domain.in_domain(lecun, spec), {"he_normal": selu_domain.in_domain(he, spec)})
+    # Where the std goes: one more lecun_normal network, its last layer's std by distance from the border.
+    _, activations = probe.activations(claim.seed_for("border profile"), sizes["batch"], initializer="lecun_normal")
+    rings = selu.std_by_border_distance(activations[-1])
+    series = selu_domain.moment_panels(
+        {"lecun_normal": lecun, "he_normal (contrast)": he},
+        title=f"{sizes['depth']} Conv2D 3x3 layers, {sizes['channels']} channels, {sizes['image_size']}px")
+    series["panels"].append({
+        "kind": "bars", "title": f"Layer {sizes['depth']}: std by distance from the image border (one network)",
+        "labels": [str(ring) for ring in range(len(rings))], "values": rings.tolist(),
+        "x_label": "pixels from the border (0 = outer ring)", "y_label": "std", "reference": 1.0})
+    claim.assert_verdict(verdict, series=series,
+                         details={"lecun_normal": selu_domain.summary(lecun), "he_normal": selu_domain.summary(he),
+                                  "last_layer_std_by_border_distance": rings.tolist()})
+
+
+def _rows_of(data):
+    """Draws `batch` training rows of `data` (the same rows for the same seed, raw or standardized)."""
+    return lambda rng, shape: data.x_train[rng.choice(len(data.x_train), shape[0], replace=False)]
+
+
+@pytest.mark.claim("SELU-NEEDS-STANDARDIZED-INPUTS")
+def test_selu_needs_standardized_inputs(claim):
+    """Input features must be standardized(mean=0, std=1)"""
+    sizes, spec = claim.sizes, claim.spec
+    standardized, raw = digits(), digits_raw()
+    probe = selu_domain.plain_stack(NOTEBOOK_WIDTH, NOTEBOOK_DEPTH, input_dim=standardized.features)
+    network_seeds = selu_domain.seeds(claim, "network", sizes["networks"])
+    at_init = {name: probe.run(network_seeds, sizes["batch"], inputs=_rows_of(data))
+               for name, data in (("standardized", standardized), ("raw", raw))}
+    domain = {"mean": selu_domain.MEAN_BOUNDS, "std": selu_domain.STD_BOUNDS}
+    inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
+    entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
+    training_seeds = selu_domain.seeds(claim, "training", sizes["seeds"])
+    accuracy = {name: train_variants(data, [Variant(SELU_NET, NOTEBOOK_LEARNING_RATE)], seeds=training_seeds,
+                                     epochs=sizes["epochs"], batch_size=32, optimizer=optimizer("SGD"),
+                                     record_units=False, label=f"{spec.id} on {data.name}").final("val_accuracy")[0]
+                for name, data in (("standardized", standardized), ("raw", raw))}
+    verdict = selu_domain.better_by_paired_t(accuracy["standardized"], accuracy["raw"], spec).noting(*(
+        f"at initialization, {name} inputs: the network enters the domain after "
+        f"{np.median(inside[name].argmax(axis=1)):g} layers (median), is outside it at "
+        f"{np.median((~inside[name]).sum(axis=1)):g} of {NOTEBOOK_DEPTH}, inside for good after "
+        f"{np.median(entering[name]):g} (range {entering[name].min()}..{entering[name].max()}; "
+        f"{NOTEBOOK_DEPTH + 1} = never), over {entering[name].size} networks" for name in at_init))
+    series = selu_domain.moment_panels(at_init, title="At initialization, digits inputs")
+    series["panels"].append({"kind": "samples", "title": f"Validation accuracy after {sizes['epochs']} epochs",
+                             "y_label": "accuracy", "groups": {name: a.tolist() for name, a in accuracy.items()}})
+    claim.assert_verdict(verdict, series=series, details={
+        "layers_to_enter_domain": {name: layers.tolist() for name, layers in entering.items()},
+        "layers_outside_domain": {name: (~flags).sum(axis=1).tolist() for name, flags in inside.items()},
+        "first_layer_inside": {name: (flags.argmax(axis=1) + 1).tolist() for name, flags in inside.items()},
+        "raw_input": {"mean": float(raw.x_train.mean()), "std": float(raw.x_train.std())},
+        **{f"at_init_{name}": selu_domain.summary(moments) for name, moments in at_init.items()}})
