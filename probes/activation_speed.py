@@ -3,8 +3,8 @@
 Levels, and what one call's time means:
 - op: `chain` applications of the activation, one after another, to a (rows, 128) float32 tensor
   inside one compiled call. `empty_call` is the same compiled call doing no work; its time is the
-  per-call dispatch cost (about 0.2 ms on a shared 2-core machine, as much as a thousand ReLUs on a
-  cache-resident tensor), which the speed claims subtract before dividing by `chain` and elements.
+  per-call dispatch cost (about 0.2 ms on a shared 2-core machine, as much as a few hundred ReLUs on
+  a cache-resident tensor), which the speed claims subtract before dividing by `chain` and elements.
   The input is an argument of the compiled function, never a captured constant, so graph
   optimization cannot fold the work away.
 - inference: one compiled forward pass, `model(x, training=False)`, of a deep MLP on a batch.
@@ -42,6 +42,7 @@ def settle_for(device: str) -> Callable[[object], object]:
     asynchronously, so a GPU sample ends only after the device has drained its queue."""
     if device.upper().startswith("/CPU"):
         return lambda result: result
+
     def synchronized(result):
         tf.test.experimental.sync_devices()
         return result

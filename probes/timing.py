@@ -6,10 +6,10 @@ every variant's calls shuffled together, call by call, in a fresh random order, 
 a variant's sample is the mean of its calls, spread over the whole round, so every variant sees the
 round's load alike, and the decisions (verdicts.timing) pair the samples by round.
 
-A variant is a zero-argument callable that runs its work once and returns when the work is done
-(on an asynchronous device it waits for the device itself). `Interleaved.prepare` calls every variant a few times first,
-so that tracing, graph optimization and allocator warm-up stay out of the samples, and sets how many
-calls make one sample (at least `min_sample_seconds` of work, so the timer's resolution and the call's
+A variant is a zero-argument callable that runs its work once and returns when the work is done (on
+an asynchronous device it waits for the device itself). `Interleaved.prepare` calls every variant a
+few times first, so that tracing, graph optimization and allocator warm-up stay out of the samples,
+and sets how many calls make one sample (at least `min_sample_seconds` of work, so the timer's resolution and the call's
 own jitter stay small). `run_round` is the target for `benchmark.pedantic`; raw seconds per call are
 kept for every round, warm-up rounds included, and `seconds_per_call` drops those. Mixing levels
 call by call also means a small op may find the cache cleared by a large one: every variant of a
@@ -28,13 +28,13 @@ from collections.abc import Callable, Hashable, Mapping
 import numpy as np
 
 TRACE_CALLS = 2
-CALIBRATION_CALLS = 3
+CALIBRATION_CALLS = 5
 
 
-def fastest_call_seconds(variant: Callable[[], object], calls: int = CALIBRATION_CALLS, warm: bool = True) -> float:
+def fastest_call_seconds(variant: Callable[[], object], calls: int = CALIBRATION_CALLS) -> float:
     """The fastest of a few timed calls (the one least disturbed by other load), after warm-up calls
-    that trace and compile, unless `warm` is False."""
-    for _ in range(TRACE_CALLS if warm else 0):
+    that trace and compile."""
+    for _ in range(TRACE_CALLS):
         variant()
     times = []
     for _ in range(calls):
@@ -55,19 +55,13 @@ class Interleaved:
         self.rng = rng
         self.min_sample_seconds = float(min_sample_seconds)
         self.calls_per_sample: dict[Hashable, int] = {}
-        self.first_call_seconds: dict[Hashable, float] = {}
         self.rounds: list[dict[Hashable, float]] = []
 
     def prepare(self) -> dict[Hashable, int]:
         """Trace and warm every variant, then choose its calls per sample from the fastest of a few
         timed calls (the one least disturbed by other load)."""
         for key, variant in self.variants.items():
-            started = time.perf_counter()
-            variant()
-            self.first_call_seconds[key] = time.perf_counter() - started
-            for _ in range(TRACE_CALLS - 1):
-                variant()
-            single = max(fastest_call_seconds(variant, warm=False), 1e-9)
+            single = max(fastest_call_seconds(variant), 1e-9)
             self.calls_per_sample[key] = max(1, math.ceil(self.min_sample_seconds / single))
         return dict(self.calls_per_sample)
 
@@ -76,7 +70,8 @@ class Interleaved:
         if not self.calls_per_sample:
             self.prepare()
         keys = list(self.variants)
-        schedule = self.rng.permutation(np.repeat(np.arange(len(keys)), [self.calls_per_sample[k] for k in keys]))
+        calls = [self.calls_per_sample[key] for key in keys]
+        schedule = self.rng.permutation(np.repeat(np.arange(len(keys)), calls))
         variants = [self.variants[key] for key in keys]
         totals = [0.0] * len(keys)
         clock = time.perf_counter
@@ -90,7 +85,7 @@ class Interleaved:
         finally:
             if collecting:
                 gc.enable()
-        self.rounds.append({key: totals[i] / self.calls_per_sample[key] for i, key in enumerate(keys)})
+        self.rounds.append({key: totals[i] / calls[i] for i, key in enumerate(keys)})
 
     def seconds_per_call(self, skip_rounds: int = 0) -> dict[Hashable, np.ndarray]:
         """Raw seconds per call of every variant, one value per round after the first `skip_rounds`."""

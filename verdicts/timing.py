@@ -1,7 +1,7 @@
 """Timing decisions on interleaved rounds: is variant A slower than B, or within a margin of it?
 
-The speed probes time every variant once per round, in a fresh random order, so a burst of load on a
-shared machine lands on both sides of a comparison in the same round. The decisions therefore pair the
+The speed probes time one sample of every variant per round, their calls shuffled together, so a
+burst of load on a shared machine lands on both sides of a comparison in the same round. The decisions therefore pair the
 samples by round and work on the log time ratio of each round, `d = log(a / b)`:
 
 - the test is the one-sided Wilcoxon signed-rank test on `d` (a rank test: a round that a timer

@@ -45,7 +45,7 @@ def _judge(bench: SpeedBench, measurement: Measurement, pairs, *, relation: str,
                 f"{a} / {b}": decide(measurement, device, level, a, b, alpha=alpha / share) for a, b in pairs})
     verdict = conjunction({f"{level}": per_level[(CPU, level)] for level in deciding})
     holds = [f"{device} {level}: {v.decision}" for (device, level), v in per_level.items()]
-    return verdict.noting("per level: " + "; ".join(holds)), per_level
+    return verdict.noting("per level: " + "; ".join(holds), bench.gpu_status()), per_level
 
 
 def _series(bench: SpeedBench, measurement: Measurement, title: str) -> dict:
@@ -155,7 +155,7 @@ def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
         measurement.of(CPU, "train_step", "relu"), alpha=claim.spec.alpha, beta=claim.spec.beta,
         margin=claim.spec.min_effect, seed=claim.seed_for("bootstrap wall time"))
     verdict = verdict.noting(f"ELU's step slower than ReLU's: {step_time.summary()}",
-                             f"censored steps: {censored}")
+                             f"censored steps: {censored}", bench.gpu_status())
     details = bench.keep(measurement)
     details.update({"steps_to_target": {name: value.tolist() for name, value in steps.items()},
                     "censored": censored, "seeds": seeds})
