@@ -9,11 +9,11 @@ round's load alike, and the decisions (verdicts.timing) pair the samples by roun
 A variant is a zero-argument callable that runs its work once and returns when the work is done (on
 an asynchronous device it waits for the device itself). `Interleaved.prepare` calls every variant a
 few times first, so that tracing, graph optimization and allocator warm-up stay out of the samples,
-and sets how many calls make one sample (at least `min_sample_seconds` of work, so the timer's resolution and the call's
-own jitter stay small). `run_round` is the target for `benchmark.pedantic`; raw seconds per call are
-kept for every round, warm-up rounds included, and `seconds_per_call` drops those. Mixing levels
-call by call also means a small op may find the cache cleared by a large one: every variant of a
-level meets that alike, as ops in a real program do.
+and sets how many calls make one sample (at least `min_sample_seconds` of work, so the timer's
+resolution and the call's own jitter stay small). `run_round` is the target for `benchmark.pedantic`;
+raw seconds per call are kept for every round, warm-up rounds included, and `seconds_per_call` drops
+those. Mixing levels call by call also means a small op may find the cache cleared by a large one:
+every variant of a level meets that alike, as ops in a real program do.
 
 The garbage collector is paused during a round (as pytest-benchmark's --benchmark-disable-gc does), so
 a collection never lands inside a sample; it catches up between rounds.

@@ -1,8 +1,9 @@
 """Timing decisions on interleaved rounds: is variant A slower than B, or within a margin of it?
 
 The speed probes time one sample of every variant per round, their calls shuffled together, so a
-burst of load on a shared machine lands on both sides of a comparison in the same round. The decisions therefore pair the
-samples by round and work on the log time ratio of each round, `d = log(a / b)`:
+burst of load on a shared machine lands on both sides of a comparison in the same round. The
+decisions therefore pair the samples by round and work on the log time ratio of each round,
+`d = log(a / b)`:
 
 - the test is the one-sided Wilcoxon signed-rank test on `d` (a rank test: a round that a timer
   hiccup or a context switch ruined moves it by one rank, not by its size);
@@ -22,7 +23,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict, three_way
+from verdicts.record import INCONCLUSIVE, SUPPORTED, Verdict, equivalence, three_way
 
 MIN_RESAMPLES = 2000
 MIN_TAIL_RESAMPLES = 20
@@ -100,12 +101,8 @@ def time_ratio_within_margin_by_rounds(candidate, rival, *, alpha: float, beta: 
     bound = math.log1p(margin)
     result = stats.wilcoxon(d - bound, alternative="less")
     interval = _bootstrap_log_ratio(d, alpha, seed)
-    low, high = math.exp(interval[0]), math.exp(interval[1])
-    if low > 1 + margin:
-        decision = REFUTED
-    elif result.pvalue < alpha and high < 1 + margin:
-        decision = SUPPORTED
-    else:
+    decision = equivalence(interval[0], interval[1], -math.inf, bound)
+    if decision == SUPPORTED and not result.pvalue < alpha:
         decision = INCONCLUSIVE
     return _verdict(decision, f"one-sided Wilcoxon signed-rank that the time ratio is below {1 + margin:g}",
                     result, d, alpha, beta, margin, interval, (f"margin: {margin:.0%} slower",))
@@ -122,11 +119,9 @@ def wall_time_ratio_within_margin(steps_candidate, steps_rival, step_seconds_can
     seeds and rounds independently; p is the bootstrap share of ratios at or above 1 + `margin`.
     Supported when the interval lies below 1 + `margin`, refuted when it lies above, inconclusive otherwise.
     """
-    steps_a = np.asarray(steps_candidate, dtype=float).ravel()
-    steps_b = np.asarray(steps_rival, dtype=float).ravel()
-    if steps_a.shape != steps_b.shape or steps_a.size < 5 or not np.all(np.isfinite(steps_a) & np.isfinite(steps_b)) \
-            or np.any(steps_a <= 0) or np.any(steps_b <= 0):
-        raise ValueError("need the same seeds (at least 5) on both sides with finite, positive step counts")
+    steps_a, steps_b = _step_counts(steps_candidate), _step_counts(steps_rival)
+    if steps_a.shape != steps_b.shape:
+        raise ValueError(f"need the same seeds on both sides, got {steps_a.size} and {steps_b.size}")
     d = paired_log_ratios(step_seconds_candidate, step_seconds_rival)
     resamples = max(MIN_RESAMPLES, math.ceil(MIN_TAIL_RESAMPLES / alpha))
     rng = np.random.default_rng(seed)
@@ -136,21 +131,23 @@ def wall_time_ratio_within_margin(steps_candidate, steps_rival, step_seconds_can
                   + np.median(d[rounds], axis=1))
     low, high = np.quantile(log_ratios, [alpha, 1 - alpha])
     bound = math.log1p(margin)
-    p_value = float((np.sum(log_ratios >= bound) + 1) / (resamples + 1))
-    if low > bound:
-        decision = REFUTED
-    elif high < bound:
-        decision = SUPPORTED
-    else:
-        decision = INCONCLUSIVE
-    effect = steps_a.mean() / steps_b.mean() * math.exp(float(np.median(d)))
+    steps_ratio, step_time_ratio = steps_a.mean() / steps_b.mean(), math.exp(float(np.median(d)))
+    effect = steps_ratio * step_time_ratio
     return Verdict(
-        decision=decision, test="bootstrap over seeds and timing rounds of the wall time to target",
+        decision=equivalence(low, high, -math.inf, bound),
+        test="bootstrap over seeds and timing rounds of the wall time to target",
         statistic_name="log wall-time ratio - log(1 + margin)", statistic=math.log(effect) - bound,
-        p_value=p_value, alpha=alpha, beta=beta, effect_name="wall-time-to-target ratio",
-        effect=effect, ci_low=math.exp(low), ci_high=math.exp(high), ci_level=1 - 2 * alpha,
-        n=int(steps_a.size), min_effect=margin,
+        p_value=float((np.sum(log_ratios >= bound) + 1) / (resamples + 1)), alpha=alpha, beta=beta,
+        effect_name="wall-time-to-target ratio", effect=effect, ci_low=math.exp(low), ci_high=math.exp(high),
+        ci_level=1 - 2 * alpha, n=int(steps_a.size), min_effect=margin,
         detectable_effect=_detectable_excess(float(log_ratios.std(ddof=1)), alpha, beta),
         notes=(f"margin: {margin:.0%} slower", f"{steps_a.size} seeds, {d.size} timing rounds",
-               f"steps ratio {steps_a.mean() / steps_b.mean():.3g}, step-time ratio {math.exp(float(np.median(d))):.3g}"),
+               f"steps ratio {steps_ratio:.3g}, step-time ratio {step_time_ratio:.3g}"),
     )
+
+
+def _step_counts(values) -> np.ndarray:
+    steps = np.asarray(values, dtype=float).ravel()
+    if steps.size < 5 or not np.all(np.isfinite(steps)) or np.any(steps <= 0):
+        raise ValueError(f"need at least 5 finite, positive step counts, got {steps.size}")
+    return steps
