@@ -27,12 +27,14 @@ def all_checks_hold(checks: Mapping[str, bool], *, what: str) -> Verdict:
 
 def with_contrasts(primary: Verdict, contrasts: Mapping[str, Verdict]) -> Verdict:
     """A decision counts only if it can fail: each contrast (data from the nearest wrong law, run
-    through the same decision) must come out refuted, or the primary verdict becomes inconclusive."""
+    through the same decision) must come out refuted, or a supported primary verdict becomes
+    inconclusive. A refuted or inconclusive primary has already shown the decision can say no; its
+    contrasts are recorded as notes."""
     blind = sorted(name for name, verdict in contrasts.items() if verdict.decision != REFUTED)
     notes = tuple(f"contrast {name}: {verdict.decision} ({verdict.statistic_name} = {verdict.statistic:.4g}, "
                   f"p = {verdict.p_value if verdict.p_value is None else format(verdict.p_value, '.3g')})"
                   for name, verdict in contrasts.items())
-    if blind:
+    if blind and primary.decision == SUPPORTED:
         return primary.as_decision(INCONCLUSIVE, *notes, f"the decision could not reject: {', '.join(blind)}")
     return primary.noting(*notes)
 

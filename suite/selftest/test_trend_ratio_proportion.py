@@ -59,6 +59,8 @@ def test_a_decision_that_cannot_reject_its_contrast_is_inconclusive(rng):
     seeing = mean_greater_by_t(rng.normal(-2, 1, 20), alpha=ALPHA, beta=BETA, min_effect=0.5)
     assert with_contrasts(primary, {"wrong law": seeing}).decision == "supported"
     assert with_contrasts(primary, {"wrong law": blind}).decision == "inconclusive"
+    refuted = mean_greater_by_t(rng.normal(-2, 1, 20), alpha=ALPHA, beta=BETA, min_effect=0.5)
+    assert with_contrasts(refuted, {"wrong law": blind}).decision == "refuted"
 
 
 @pytest.mark.parametrize("parts, expected", [
