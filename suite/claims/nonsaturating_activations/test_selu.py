@@ -220,11 +220,12 @@ SELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "selu", "lecun_normal")
 RELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "relu", "he_normal")
 
 
-def _selu_against_relu(data, seeds: list[int], epochs: int, label: str):
-    """Both nets from every seed, trained together as the notebook trains them (SGD, batch 32)."""
-    return train_variants(data, [Variant(SELU_NET, NOTEBOOK_LEARNING_RATE), Variant(RELU_NET, NOTEBOOK_LEARNING_RATE)],
-                          seeds=seeds, epochs=epochs, batch_size=32, optimizer=optimizer("SGD"),
-                          record_units=False, label=label)
+def notebook_training(data, nets, seeds: list[int], epochs: int, label: str):
+    """The nets from every seed, trained together as the notebook trains them (SGD, batch 32), evaluated
+    before and after training only: a whole-set evaluation of 100-layer nets costs a third of an epoch."""
+    return train_variants(data, [Variant(net, NOTEBOOK_LEARNING_RATE) for net in nets], seeds=seeds, epochs=epochs,
+                          batch_size=32, optimizer=optimizer("SGD"), epochs_per_eval=epochs, record_units=False,
+                          label=label)
 
 
 def _fashion_mnist_check(claim) -> dict:
@@ -236,8 +237,8 @@ def _fashion_mnist_check(claim) -> dict:
         data = fashion_mnist()
     except DataUnavailable as error:
         return {"run": False, "reason": str(error)}
-    run = _selu_against_relu(data, selu_domain.seeds(claim, "fashion", count), claim.sizes["epochs"],
-                             f"{claim.spec.id} on Fashion-MNIST")
+    run = notebook_training(data, (SELU_NET, RELU_NET), selu_domain.seeds(claim, "fashion", count),
+                            claim.sizes["epochs"], f"{claim.spec.id} on Fashion-MNIST")
     accuracy = run.final("val_accuracy")
     return {"run": True, "selu": accuracy[0].tolist(), "relu": accuracy[1].tolist(),
             "verdict": selu_domain.better_by_paired_t(accuracy[0], accuracy[1], claim.spec).summary()}
@@ -247,16 +248,14 @@ def _fashion_mnist_check(claim) -> dict:
 def test_selu_outperforms_relu_in_the_notebooks_experiment(claim):
     """It will outperform other activation functions"""
     epochs = claim.sizes["epochs"]
-    run = _selu_against_relu(digits(), selu_domain.seeds(claim, "seed", claim.sizes["seeds"]), epochs,
-                             f"{claim.spec.id} on digits")
+    run = notebook_training(digits(), (SELU_NET, RELU_NET), selu_domain.seeds(claim, "seed", claim.sizes["seeds"]),
+                            epochs, f"{claim.spec.id} on digits")
     accuracy = run.final("val_accuracy")
     verdict = selu_domain.better_by_paired_t(accuracy[0], accuracy[1], claim.spec)
-    curves = {name: np.nanmean(run.curve("val_accuracy", index), axis=0).tolist()
-              for index, name in enumerate(("selu + lecun_normal", "relu + he_normal"))}
-    claim.assert_verdict(verdict, series={"panels": [
-        {"kind": "samples", "title": f"Validation accuracy after {epochs} epochs, digits", "y_label": "accuracy",
-         "groups": {"selu + lecun_normal": accuracy[0].tolist(), "relu + he_normal": accuracy[1].tolist()}},
-        {"kind": "lines", "title": "Mean validation accuracy by epoch", "x_label": "optimizer steps",
-         "y_label": "accuracy", "x": run.eval_steps.tolist(), "lines": curves},
-    ]}, details={"diverged": run.diverged.sum(axis=1).tolist(), "notebook": {"selu": 0.82, "relu": 0.74},
+    claim.assert_verdict(verdict, series={
+        "kind": "samples", "title": f"Validation accuracy after {epochs} epochs on digits, one point per seed",
+        "y_label": "accuracy", "reference": {"chance": 0.1},
+        "groups": {"selu + lecun_normal": accuracy[0].tolist(), "relu + he_normal": accuracy[1].tolist()}},
+        details={"diverged": run.diverged.sum(axis=1).tolist(), "notebook": {"selu": 0.82, "relu": 0.74},
+                 "initial_accuracy": run.val_accuracy[:, :, 0].mean(axis=1).tolist(),
                  "fashion_mnist": _fashion_mnist_check(claim), "wall_time_s": run.wall_time_s})

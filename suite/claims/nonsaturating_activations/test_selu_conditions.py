@@ -9,10 +9,9 @@ import pytest
 
 from fixtures.data import digits, digits_raw
 from probes import selu
-from probes.training import Variant, optimizer, train_variants
 from suite.claims.nonsaturating_activations import selu_domain
-from suite.claims.nonsaturating_activations.test_selu import (NOTEBOOK_DEPTH, NOTEBOOK_LEARNING_RATE,
-                                                              NOTEBOOK_WIDTH, SELU_NET)
+from suite.claims.nonsaturating_activations.test_selu import (NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, SELU_NET,
+                                                              notebook_training)
 from verdicts.domain import inside_by_layer, layers_to_enter
 from verdicts.exact import conjunction, with_contrasts
 
@@ -125,9 +124,8 @@ def test_selu_needs_standardized_inputs(claim):
     inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
     entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
     training_seeds = selu_domain.seeds(claim, "training", sizes["seeds"])
-    accuracy = {name: train_variants(data, [Variant(SELU_NET, NOTEBOOK_LEARNING_RATE)], seeds=training_seeds,
-                                     epochs=sizes["epochs"], batch_size=32, optimizer=optimizer("SGD"),
-                                     record_units=False, label=f"{spec.id} on {data.name}").final("val_accuracy")[0]
+    accuracy = {name: notebook_training(data, (SELU_NET,), training_seeds, sizes["epochs"],
+                                        f"{spec.id} on {data.name}").final("val_accuracy")[0]
                 for name, data in (("standardized", standardized), ("raw", raw))}
     verdict = selu_domain.better_by_paired_t(accuracy["standardized"], accuracy["raw"], spec).noting(*(
         f"at initialization, {name} inputs: the network enters the domain after "
