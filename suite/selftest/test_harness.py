@@ -78,8 +78,9 @@ def results(pytester) -> dict:
     return json.loads(pytester.path.joinpath("out", "results.json").read_text())
 
 
-def test_claim_selection_runs_only_the_named_claim(project):
-    outcome = run(project, "--claim", "PLANT-TWO")
+@pytest.mark.parametrize("selection", [["--claim", "PLANT-TWO"], ["-k", "two"]])
+def test_claim_selection_runs_only_the_named_claim(project, selection):
+    outcome = run(project, *selection)
     outcome.assert_outcomes(passed=1, deselected=1)
     assert [claim["id"] for claim in results(project)["claims"]] == ["PLANT-TWO"]
 
