@@ -15,10 +15,12 @@ from tensorflow import keras  # noqa: E402
 
 
 def _keras_version() -> str:
-    # TF 2.15's tf.keras namespace carries no __version__; the keras package it wraps does.
+    # TF 2.15's tf.keras namespace carries no __version__; the keras package it wraps does. Under
+    # TF_USE_LEGACY_KERAS=1 that package is tf_keras, though Keras 3 is installed beside it.
     from importlib import metadata
 
-    return getattr(keras, "__version__", None) or metadata.version("keras")
+    package = "tf-keras" if os.environ.get("TF_USE_LEGACY_KERAS") == "1" else "keras"
+    return getattr(keras, "__version__", None) or metadata.version(package)
 
 
 KERAS_VERSION = _keras_version()
