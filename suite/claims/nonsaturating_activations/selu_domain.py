@@ -1,5 +1,5 @@
 """What the SELU claims share: the paper's domain as bounds, the cached plain SELU stack, the per-layer series,
-and the paired decision of the training claims.
+and for the training claims the notebook's protocol and their paired decision.
 
 The domain is Theorem 1's (Klambauer et al. 2017): mean in [-0.1, 0.1], variance in [0.8, 1.5], so the std
 in [0.894, 1.225]; "self-normalized" here means every layer's moments stay in it.
@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from probes import selu, selu_theory
+from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts import Verdict
 from verdicts.domain import Bounds, layers_within_bounds_by_tost, negated
 from verdicts.location import mean_greater_by_t
@@ -91,3 +92,16 @@ def summary(moments: selu.LayerMoments) -> dict:
             "lowest_layer_std": float(np.nanmin(np.nanmean(moments.std, axis=0))),
             "highest_layer_std": float(np.nanmax(np.nanmean(moments.std, axis=0))),
             "largest_layer_abs_mean": float(np.nanmax(np.abs(np.nanmean(moments.mean, axis=0))))}
+
+
+NOTEBOOK_WIDTH, NOTEBOOK_DEPTH, NOTEBOOK_LEARNING_RATE = 100, 100, 1e-3  # the notebook's SELU experiment
+SELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "selu", "lecun_normal")
+RELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "relu", "he_normal")
+
+
+def notebook_training(data, nets, seeds: list[int], epochs: int, label: str):
+    """The nets from every seed, trained together as the notebook trains them (SGD, batch 32), evaluated
+    before and after training only: a whole-set evaluation of 100-layer nets costs a third of an epoch."""
+    return train_variants(data, [Variant(net, NOTEBOOK_LEARNING_RATE) for net in nets], seeds=seeds, epochs=epochs,
+                          batch_size=32, optimizer=optimizer("SGD"), epochs_per_eval=epochs, record_units=False,
+                          label=label)

@@ -12,7 +12,6 @@ from hypothesis.extra.numpy import arrays
 
 from fixtures.data import DataUnavailable, digits, fashion_mnist
 from probes import selu, selu_theory
-from probes.training import MLP, Variant, optimizer, train_variants
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import Bounds, layers_within_bounds_by_tost
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
@@ -215,17 +214,7 @@ def test_alpha_dropout_keeps_self_normalization(claim):
         details={kind: selu_domain.summary(moments) for kind, moments in arms.items()})
 
 
-NOTEBOOK_WIDTH, NOTEBOOK_DEPTH, NOTEBOOK_LEARNING_RATE = 100, 100, 1e-3  # the notebook's SELU experiment
-SELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "selu", "lecun_normal")
-RELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "relu", "he_normal")
-
-
-def notebook_training(data, nets, seeds: list[int], epochs: int, label: str):
-    """The nets from every seed, trained together as the notebook trains them (SGD, batch 32), evaluated
-    before and after training only: a whole-set evaluation of 100-layer nets costs a third of an epoch."""
-    return train_variants(data, [Variant(net, NOTEBOOK_LEARNING_RATE) for net in nets], seeds=seeds, epochs=epochs,
-                          batch_size=32, optimizer=optimizer("SGD"), epochs_per_eval=epochs, record_units=False,
-                          label=label)
+NETS = (selu_domain.SELU_NET, selu_domain.RELU_NET)  # SELU + lecun_normal against ReLU + he_normal
 
 
 def _fashion_mnist_check(claim) -> dict:
@@ -237,8 +226,8 @@ def _fashion_mnist_check(claim) -> dict:
         data = fashion_mnist()
     except DataUnavailable as error:
         return {"run": False, "reason": str(error)}
-    run = notebook_training(data, (SELU_NET, RELU_NET), selu_domain.seeds(claim, "fashion", count),
-                            claim.sizes["epochs"], f"{claim.spec.id} on Fashion-MNIST")
+    run = selu_domain.notebook_training(data, NETS, selu_domain.seeds(claim, "fashion", count), claim.sizes["epochs"],
+                                        f"{claim.spec.id} on Fashion-MNIST")
     accuracy = run.final("val_accuracy")
     return {"run": True, "selu": accuracy[0].tolist(), "relu": accuracy[1].tolist(),
             "verdict": selu_domain.better_by_paired_t(accuracy[0], accuracy[1], claim.spec).summary()}
@@ -248,8 +237,8 @@ def _fashion_mnist_check(claim) -> dict:
 def test_selu_outperforms_relu_in_the_notebooks_experiment(claim):
     """It will outperform other activation functions"""
     epochs = claim.sizes["epochs"]
-    run = notebook_training(digits(), (SELU_NET, RELU_NET), selu_domain.seeds(claim, "seed", claim.sizes["seeds"]),
-                            epochs, f"{claim.spec.id} on digits")
+    run = selu_domain.notebook_training(digits(), NETS, selu_domain.seeds(claim, "seed", claim.sizes["seeds"]), epochs,
+                                        f"{claim.spec.id} on digits")
     accuracy = run.final("val_accuracy")
     verdict = selu_domain.better_by_paired_t(accuracy[0], accuracy[1], claim.spec)
     claim.assert_verdict(verdict, series={

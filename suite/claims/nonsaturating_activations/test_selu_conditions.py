@@ -10,8 +10,6 @@ import pytest
 from fixtures.data import digits, digits_raw
 from probes import selu
 from suite.claims.nonsaturating_activations import selu_domain
-from suite.claims.nonsaturating_activations.test_selu import (NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, SELU_NET,
-                                                              notebook_training)
 from verdicts.domain import inside_by_layer, layers_to_enter
 from verdicts.exact import conjunction, with_contrasts
 
@@ -116,7 +114,8 @@ def test_selu_needs_standardized_inputs(claim):
     """Input features must be standardized(mean=0, std=1)"""
     sizes, spec = claim.sizes, claim.spec
     standardized, raw = digits(), digits_raw()
-    probe = selu_domain.plain_stack(NOTEBOOK_WIDTH, NOTEBOOK_DEPTH, input_dim=standardized.features)
+    probe = selu_domain.plain_stack(selu_domain.NOTEBOOK_WIDTH, selu_domain.NOTEBOOK_DEPTH,
+                                     input_dim=standardized.features)
     network_seeds = selu_domain.seeds(claim, "network", sizes["networks"])
     at_init = {name: probe.run(network_seeds, sizes["batch"], inputs=_rows_of(data))
                for name, data in (("standardized", standardized), ("raw", raw))}
@@ -124,15 +123,15 @@ def test_selu_needs_standardized_inputs(claim):
     inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
     entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
     training_seeds = selu_domain.seeds(claim, "training", sizes["seeds"])
-    accuracy = {name: notebook_training(data, (SELU_NET,), training_seeds, sizes["epochs"],
+    accuracy = {name: selu_domain.notebook_training(data, (selu_domain.SELU_NET,), training_seeds, sizes["epochs"],
                                         f"{spec.id} on {data.name}").final("val_accuracy")[0]
                 for name, data in (("standardized", standardized), ("raw", raw))}
     verdict = selu_domain.better_by_paired_t(accuracy["standardized"], accuracy["raw"], spec).noting(*(
         f"at initialization, {name} inputs: the network enters the domain after "
         f"{np.median(inside[name].argmax(axis=1)):g} layers (median), is outside it at "
-        f"{np.median((~inside[name]).sum(axis=1)):g} of {NOTEBOOK_DEPTH}, inside for good after "
+        f"{np.median((~inside[name]).sum(axis=1)):g} of {selu_domain.NOTEBOOK_DEPTH}, inside for good after "
         f"{np.median(entering[name]):g} (range {entering[name].min()}..{entering[name].max()}; "
-        f"{NOTEBOOK_DEPTH + 1} = never), over {entering[name].size} networks" for name in at_init))
+        f"{selu_domain.NOTEBOOK_DEPTH + 1} = never), over {entering[name].size} networks" for name in at_init))
     series = selu_domain.moment_panels(at_init, title="At initialization, digits inputs")
     series["panels"].append({"kind": "samples", "title": f"Validation accuracy after {sizes['epochs']} epochs",
                              "y_label": "accuracy", "groups": {name: a.tolist() for name, a in accuracy.items()}})
