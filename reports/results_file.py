@@ -29,6 +29,7 @@ def write_atomic(path: Path, content: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a results file is for everyone to read
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(content, stream, indent=1, allow_nan=False, ensure_ascii=False)
             stream.write("\n")
