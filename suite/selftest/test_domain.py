@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from verdicts.domain import Bounds, layers_to_enter, layers_within_bounds_by_tost, negated
+from verdicts.domain import Bounds, layers_to_enter, layers_within_bounds_by_tost, some_layer_outside_bounds
 
 ALPHA, BETA = 0.05, 0.1
 MEAN = Bounds(-0.1, 0.0, 0.1)
@@ -41,9 +41,28 @@ def test_a_drift_just_past_the_lower_bound_is_refuted(rng):
 
 
 def test_a_collapse_is_refuted_with_four_networks(rng):
-    verdict = layers_within_bounds_by_tost(_stack(rng, 4, 0.05), BOUNDS, alpha=ALPHA, beta=BETA)
-    assert verdict.decision == "refuted"
-    assert negated(verdict, "the stack leaves the domain").decision == "supported"
+    collapse = _stack(rng, 4, 0.05)
+    assert layers_within_bounds_by_tost(collapse, BOUNDS, alpha=ALPHA, beta=BETA).decision == "refuted"
+    leaves = some_layer_outside_bounds(collapse, BOUNDS, alpha=ALPHA, beta=BETA)
+    assert leaves.decision == "supported" and leaves.p_value < ALPHA and leaves.ci_low > 1
+
+
+def test_leaving_is_refuted_for_a_stack_inside_and_undecided_near_a_bound(rng):
+    assert some_layer_outside_bounds(_stack(rng, 16, 0.93), BOUNDS, alpha=ALPHA, beta=BETA).decision == "refuted"
+    near = some_layer_outside_bounds(_stack(rng, 3, 0.9, std_sd=0.05), BOUNDS, alpha=ALPHA, beta=BETA)
+    assert near.decision == "inconclusive" and near.p_value >= ALPHA
+
+
+def test_a_shown_excursion_is_rare_when_the_value_sits_on_the_bound(rng):
+    """With the std exactly on the bound at every one of 10 layers, "some layer is outside" is (falsely)
+    supported at most alpha often: the Bonferroni level covers all columns at once."""
+    supported = 0
+    for _ in range(400):
+        stack = _stack(rng, 4, 1.0, std_sd=0.02, layers=10)
+        stack["std"] = STD.low + rng.normal(0, 0.02, stack["std"].shape)
+        supported += some_layer_outside_bounds(stack, BOUNDS, alpha=ALPHA, beta=BETA).decision == "supported"
+    # Binomial(400, 0.05): mean 20, sd 4.4; Bonferroni makes it far rarer.
+    assert supported <= 32
 
 
 def test_too_few_networks_near_a_bound_is_inconclusive(rng):
@@ -67,6 +86,7 @@ def test_divergence_is_an_excursion_and_partial_divergence_is_undecided(rng):
     stack = _stack(rng, 4, 1.0)
     stack["std"][:, 50:] = np.inf
     assert layers_within_bounds_by_tost(stack, BOUNDS, alpha=ALPHA, beta=BETA).decision == "refuted"
+    assert some_layer_outside_bounds(stack, BOUNDS, alpha=ALPHA, beta=BETA).p_value == 0
     stack = _stack(rng, 16, 1.0)
     stack["std"][0, 50:] = np.nan
     assert layers_within_bounds_by_tost(stack, BOUNDS, alpha=ALPHA, beta=BETA).decision == "inconclusive"

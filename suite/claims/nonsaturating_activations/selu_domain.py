@@ -14,24 +14,31 @@ import numpy as np
 from probes import selu, selu_theory
 from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts import Verdict
-from verdicts.domain import Bounds, layers_within_bounds_by_tost, negated
+from verdicts.domain import Bounds, layers_within_bounds_by_tost, some_layer_outside_bounds
 from verdicts.location import mean_greater_by_t
 
 MEAN_BOUNDS = Bounds(selu_theory.DOMAIN["mean"][0], 0.0, selu_theory.DOMAIN["mean"][1])
 STD_BOUNDS = Bounds(math.sqrt(selu_theory.DOMAIN["variance"][0]), 1.0, math.sqrt(selu_theory.DOMAIN["variance"][1]))
 
 
+def _domain_statistics(moments: selu.LayerMoments, notebook_std: bool) -> dict:
+    return {"mean": moments.mean, "std": moments.unit_std if notebook_std else moments.std}
+
+
+DOMAIN_BOUNDS = {"mean": MEAN_BOUNDS, "std": STD_BOUNDS}
+
+
 def in_domain(moments: selu.LayerMoments, spec, *, notebook_std: bool = False, layer_name: str = "layer") -> Verdict:
     """TOST at every layer that the mean and std lie in the domain (verdicts/domain.py). `notebook_std`
     uses the notebook's statistic, the mean over units of each unit's std, instead of the pooled std."""
-    std = moments.unit_std if notebook_std else moments.std
-    return layers_within_bounds_by_tost({"mean": moments.mean, "std": std},
-                                        {"mean": MEAN_BOUNDS, "std": STD_BOUNDS},
+    return layers_within_bounds_by_tost(_domain_statistics(moments, notebook_std), DOMAIN_BOUNDS,
                                         alpha=spec.alpha, beta=spec.beta, layer_name=layer_name)
 
 
-def leaves_domain(moments: selu.LayerMoments, spec, what: str, *, layer_name: str = "layer") -> Verdict:
-    return negated(in_domain(moments, spec, layer_name=layer_name), f"{what} leaves the domain")
+def leaves_domain(moments: selu.LayerMoments, spec, *, layer_name: str = "layer") -> Verdict:
+    """The opposite: some layer's mean or std lies outside the domain (a Bonferroni-level excursion)."""
+    return some_layer_outside_bounds(_domain_statistics(moments, False), DOMAIN_BOUNDS, alpha=spec.alpha,
+                                     beta=spec.beta, layer_name=layer_name)
 
 
 def seeds(claim, stream: str, count: int) -> list[int]:

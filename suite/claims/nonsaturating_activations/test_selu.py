@@ -206,7 +206,7 @@ def test_alpha_dropout_keeps_self_normalization(claim):
         arms[kind] = selu.MomentsProbe(network, training=True).run(selu_domain.seeds(claim, kind, count), batch)
     verdict = conjunction({
         "AlphaDropout stays in the domain": selu_domain.in_domain(arms["AlphaDropout"], spec),
-        "Dropout leaves the domain": selu_domain.leaves_domain(arms["Dropout"], spec, "Dropout"),
+        "Dropout leaves the domain": selu_domain.leaves_domain(arms["Dropout"], spec),
     })
     claim.assert_verdict(verdict, series=selu_domain.moment_panels(
         {f"AlphaDropout({rate:g})": arms["AlphaDropout"], f"Dropout({rate:g}) (contrast)": arms["Dropout"]},

@@ -36,7 +36,7 @@ def test_selu_needs_lecun_normal_initialization(claim):
                for name, (initializer, count) in arms.items()}
     parts = {"lecun_normal stays in the domain": selu_domain.in_domain(moments["lecun_normal"], spec)}
     for name in ("he_normal", "lecun_normal at half scale", "glorot_uniform"):
-        parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec, name)
+        parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec)
     uniform = selu_domain.in_domain(moments["lecun_uniform"], spec)
     verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
     claim.assert_verdict(verdict, series=selu_domain.moment_panels(
@@ -66,10 +66,8 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
     wide_and_deep = selu_domain.in_domain(merged, spec, layer_name="merge step")
     verdict = conjunction({
         "sequential stays in the domain": selu_domain.in_domain(moments["sequential"], spec),
-        "skip-connected leaves the domain": selu_domain.leaves_domain(moments["skip-connected"], spec,
-                                                                      "the skip-connected stack"),
-        "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, "the SELU RNN",
-                                                                 layer_name="time step"),
+        "skip-connected leaves the domain": selu_domain.leaves_domain(moments["skip-connected"], spec),
+        "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, layer_name="time step"),
     }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
     series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
     claim.assert_verdict(verdict, series=selu_domain.moment_panels(
