@@ -100,27 +100,19 @@ def test_a_users_mistake_is_a_usage_error_without_traceback(project, args, messa
     assert "Traceback" not in outcome.stderr.str() + outcome.stdout.str()
 
 
-def test_a_catalog_claim_without_a_test_stops_the_run(project):
-    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"))
+ONE, TWO = PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two")
+
+
+@pytest.mark.parametrize("tests, message", [
+    ([ONE], "catalog claims without a test: PLANT-TWO"),
+    ([ONE, TWO, PASSING_TEST.format(id="PLANT-THREE", name="three")], "'PLANT-THREE', which is not in the catalog"),
+    ([ONE, TWO, PASSING_TEST.format(id="PLANT-ONE", name="again")], "exactly one test; more than one for PLANT-ONE"),
+], ids=["claim without a test", "marker without a claim", "two tests for one claim"])
+def test_a_mismatch_between_catalog_and_tests_stops_the_run(project, tests, message):
+    project.plant(*tests)
     outcome = run(project)
     assert outcome.ret == pytest.ExitCode.USAGE_ERROR
-    assert "catalog claims without a test: PLANT-TWO" in outcome.stderr.str()
-
-
-def test_a_marker_naming_no_catalog_claim_stops_the_run(project):
-    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"),
-                  PASSING_TEST.format(id="PLANT-THREE", name="three"))
-    outcome = run(project)
-    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
-    assert "'PLANT-THREE', which is not in the catalog" in outcome.stderr.str()
-
-
-def test_two_tests_for_one_claim_stop_the_run(project):
-    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"),
-                  PASSING_TEST.format(id="PLANT-ONE", name="again"))
-    outcome = run(project)
-    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
-    assert "exactly one test; more than one for PLANT-ONE" in outcome.stderr.str()
+    assert message in outcome.stderr.str()
 
 
 def test_a_bad_catalog_entry_is_named(project):
