@@ -94,6 +94,11 @@ def run_rows(claim: Mapping) -> list[tuple[str, str]]:
         rows.append(("calibration", f"{number(calibration.get('agreed'))} of {number(calibration.get('rounds'))} "
                      f"fresh seeds agree with the catalog (95% CI of the rate {number(calibration.get('ci_low'), 2)}"
                      f" to {number(calibration.get('ci_high'), 2)})"))
+    recorded = claim.get("calibration_record")
+    if isinstance(recorded, Mapping) and recorded:
+        rows.append(("last calibrated", f"{number(recorded.get('agreed'))} of {number(recorded.get('seeds'))} seeds "
+                     f"agreed ({recorded.get('profile', '?')} profile, TF {recorded.get('tensorflow', '?')}, "
+                     f"{recorded.get('date', '?')})" + (f"; {recorded['note']}" if recorded.get("note") else "")))
     return rows
 
 
