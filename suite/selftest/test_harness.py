@@ -92,6 +92,8 @@ def test_claim_selection_runs_only_the_named_claim(project, selection):
     (["--claims-seed", "-3"], "seed must be an integer"),
     (["--claims-seed", "x"], "seed must be an integer"),
     (["--vary-seed", "--claims-seed", "3"], "exclude each other"),
+    (["--calibrate", "1"], "--calibrate needs a whole number of seeds, at least 2"),
+    (["--calibrate", "x"], "--calibrate needs a whole number of seeds, at least 2"),
 ])
 def test_a_users_mistake_is_a_usage_error_without_traceback(project, args, message):
     outcome = run(project, *args)
