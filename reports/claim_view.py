@@ -93,13 +93,25 @@ def run_rows(claim: Mapping) -> list[tuple[str, str]]:
     if isinstance(calibration, Mapping):
         rows.append(("calibration", f"{number(calibration.get('agreed'))} of {number(calibration.get('rounds'))} "
                      f"fresh seeds agree with the catalog (95% CI of the rate {number(calibration.get('ci_low'), 2)}"
-                     f" to {number(calibration.get('ci_high'), 2)})"))
+                     f" to {number(calibration.get('ci_high'), 2)})" + _effect_spread(calibration)))
     recorded = claim.get("calibration_record")
     if isinstance(recorded, Mapping) and recorded:
         rows.append(("last calibrated", f"{number(recorded.get('agreed'))} of {number(recorded.get('seeds'))} seeds "
                      f"agreed ({recorded.get('profile', '?')} profile, TF {recorded.get('tensorflow', '?')}, "
                      f"{recorded.get('date', '?')})" + (f"; {recorded['note']}" if recorded.get("note") else "")))
     return rows
+
+
+def _effect_spread(calibration: Mapping) -> str:
+    """How far the seeds' effects ranged: a claim near its boundary shows it here before it flips."""
+    effects = calibration.get("effects")
+    if not isinstance(effects, list):
+        return ""
+    shown = [value for value in effects
+             if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)]
+    if not shown:
+        return ""
+    return f"; effect over the seeds from {number(min(shown))} to {number(max(shown))}"
 
 
 def figures(claim: Mapping, anchor: str) -> list[dict]:

@@ -57,3 +57,25 @@ def conjunction(parts: Mapping[str, Verdict]) -> Verdict:
     name, weakest = min(parts.items(), key=weakness)
     notes = tuple(f"{part}: {verdict.summary()}" for part, verdict in parts.items())
     return weakest.as_decision(weakest.decision, f"deciding part: {name}", *notes)
+
+
+def intersection_union(at_alpha: Mapping[str, Verdict], at_split_alpha: Mapping[str, Verdict]) -> Verdict:
+    """A claim that holds only if each of its k comparisons holds, decided without over-splitting alpha.
+
+    `at_alpha` holds each comparison tested at the claim's alpha, `at_split_alpha` the same comparisons
+    at alpha / k. Supported when every comparison is supported at alpha: an intersection-union test is
+    level alpha with no split, since every one of its tests must reject (Berger 1982, Technometrics 24).
+    Refuted when any comparison is refuted at alpha / k: that is a union of k tests, which needs the
+    Bonferroni split. Inconclusive otherwise, including a comparison refuted at alpha but not at alpha / k.
+    """
+    if at_alpha.keys() != at_split_alpha.keys():
+        raise ValueError("the same comparisons are needed at both levels")
+    refuting = conjunction(at_split_alpha)
+    if refuting.decision == REFUTED:
+        return refuting.noting(f"refuted by one of {len(at_split_alpha)} comparisons at alpha split over them")
+    supporting = conjunction(at_alpha)
+    if supporting.decision == SUPPORTED:
+        return supporting.noting(f"all {len(at_alpha)} comparisons supported at the full alpha "
+                                 "(intersection-union test)")
+    return supporting.as_decision(INCONCLUSIVE, "not every comparison supported at alpha, none refuted at "
+                                  "alpha split over them")

@@ -198,6 +198,8 @@ def test_two(claim):
     steady, flaky = by_id["PLANT-ONE"]["calibration"], by_id["PLANT-TWO"]["calibration"]
     assert (steady["agreed"], steady["rounds"]) == (6, 6) and steady["ci_high"] == 1.0
     assert 0 < flaky["agreed"] < 6 and len(set(flaky["seeds"])) == 6
+    assert len(flaky["effects"]) == len(flaky["ci_lows"]) == len(flaky["ci_highs"]) == 6
+    assert set(flaky["effects"]) == {0.0, 1.0}  # the share of checks holding, per seed
     assert "calibration PLANT-TWO:" in outcome.stdout.str()
 
 

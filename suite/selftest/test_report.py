@@ -114,6 +114,19 @@ def test_the_decision_reads_in_plain_words():
         assert phrase in text
 
 
+def test_a_calibrated_claim_shows_its_agreement_and_how_far_its_effect_ranged():
+    calibration = {"rounds": 4, "agreed": 3, "ci_low": 0.19, "ci_high": 0.99,
+                   "verdicts": ["supported", "supported", "refuted", "supported"], "seeds": [1, 2, 3, 4],
+                   "effects": [1.12, 1.09, float("nan"), 1.3], "ci_lows": [1.0] * 4, "ci_highs": [1.4] * 4}
+    recorded = {"agreed": 20, "seeds": 20, "profile": "quick", "date": "2026-11-30", "tensorflow": "2.21.0"}
+    page = html_report.render(document([decided("CAL-ONE", calibration=calibration,
+                                                calibration_record=recorded)]))
+    text = " ".join(" ".join(parsed(_article(page, "CAL-ONE")).text).split())
+    assert "3 of 4 fresh seeds agree with the catalog (95% CI of the rate 0.19 to 0.99)" in text
+    assert "effect over the seeds from 1.09 to 1.3" in text
+    assert "last calibrated 20 of 20 seeds agreed (quick profile, TF 2.21.0, 2026-11-30)" in text
+
+
 def test_the_summary_counts_verdicts_and_lists_the_surprises(hostile, page):
     summary = page[page.index('class="summary"'):page.index('class="filters"')]
     counts = Counter(claim["verdict"] for claim in hostile["claims"])

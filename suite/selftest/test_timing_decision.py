@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from probes.timing import Interleaved
+from verdicts.exact import intersection_union
 from verdicts.timing import (time_ratio_greater_by_rounds, time_ratio_within_margin_by_rounds,
                              wall_time_ratio_within_margin)
 
@@ -94,6 +95,43 @@ def test_wall_time_counts_both_steps_and_step_time(rng):
 def test_decisions_need_paired_rounds():
     with pytest.raises(ValueError, match="same rounds"):
         time_ratio_greater_by_rounds(np.ones(10), np.ones(9), alpha=ALPHA, beta=BETA, min_effect=MARGIN)
+
+
+def _family(rng, candidate_ratios, rounds: int = ROUNDS):
+    """Non-inferiority comparisons of a family, each a candidate at its ratio to its own rival, as
+    intersection_union takes them: each at alpha and at alpha split over the family."""
+    load = round_loads(rng, rounds)
+    at_alpha, at_split = {}, {}
+    for index, ratio in enumerate(candidate_ratios):
+        candidate, rival = shared_machine_rounds(rng, ratio, load), shared_machine_rounds(rng, 1.0, load)
+        for collected, alpha in ((at_alpha, ALPHA), (at_split, ALPHA / len(candidate_ratios))):
+            collected[f"rival {index}"] = time_ratio_within_margin_by_rounds(candidate, rival, alpha=alpha,
+                                                                             beta=BETA, margin=MARGIN)
+    return at_alpha, at_split
+
+
+def test_intersection_union_supports_a_family_of_equal_speeds_and_refutes_one_slow_rival(rng):
+    """SPEED-RELU-IS-FAST's shape: six rivals; all as fast is supported, one 1.4x slower refutes."""
+    equal = intersection_union(*_family(rng, [1.0] * 6))
+    assert equal.decision == "supported", equal.summary()
+    one_slow = intersection_union(*_family(rng, [1.0] * 5 + [1.4]))
+    assert one_slow.decision == "refuted", one_slow.summary()
+    assert "deciding part: rival 5" in one_slow.notes
+
+
+def test_intersection_union_rarely_supports_a_family_with_one_comparison_on_its_margin(rng):
+    """The nearest wrong law: one of three comparisons exactly at the margin (1.10). Support needs every
+    comparison supported, so it stays a level-alpha test without a split: at most 5 of 100 families
+    supported (binomial(100, 0.01) exceeds 5 with probability below 0.001)."""
+    supported = sum(intersection_union(*_family(rng, [1.0, 1.0, 1.0 + MARGIN])).decision == "supported"
+                    for _ in range(100))
+    assert supported <= 5
+
+
+def test_intersection_union_needs_the_same_comparisons_at_both_levels(rng):
+    at_alpha, at_split = _family(rng, [1.0, 1.0])
+    with pytest.raises(ValueError, match="same comparisons"):
+        intersection_union(at_alpha, {"rival 0": at_split["rival 0"]})
 
 
 @pytest.mark.speed

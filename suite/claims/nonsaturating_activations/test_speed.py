@@ -19,7 +19,7 @@ from fixtures.speed_bench import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measuremen
 from probes.activation_speed import protocol_train_step_call
 from probes.training import MLP, optimizer, train_seeds
 from probes.training.reference import keras_mlp
-from verdicts.exact import conjunction
+from verdicts.exact import intersection_union
 from verdicts.timing import wall_time_ratio_within_margin
 
 pytestmark = pytest.mark.speed
@@ -34,17 +34,25 @@ NOTE_ACTIVATIONS = ("relu", "leaky_relu", "prelu", "elu", "selu", "tanh", "sigmo
 
 def _judge(bench: SpeedBench, measurement: Measurement, pairs, *, relation: str, deciding: tuple[str, ...],
            alpha: float):
-    """Every pair at every measured level on every device; alpha is split over the deciding comparisons
-    (CPU) or over a reported level's own comparisons. Returns the deciding verdict and the per-level ones."""
-    decide = bench.greater if relation == "greater" else bench.within
+    """Every pair at every measured level on every device. A level holds when all its pairs do, the claim
+    when all pairs hold at every deciding level on the CPU: intersection-union tests, so each comparison
+    is tested at alpha for support and at alpha split over its family for refutation
+    (verdicts.exact.intersection_union). Returns the deciding verdict and the per-level ones."""
     levels = sorted({level for (_, level, _) in measurement.values})
-    per_level = {}
+    per_level, deciding_family = {}, ({}, {})
     for device in bench.devices:
         for level in levels:
-            share = len(pairs) * (len(deciding) if device == CPU and level in deciding else 1)
-            per_level[(device, level)] = conjunction({
-                f"{a} / {b}": decide(measurement, device, level, a, b, alpha=alpha / share) for a, b in pairs})
-    verdict = conjunction({f"{level}": per_level[(CPU, level)] for level in deciding})
+            decides = device == CPU and level in deciding
+            family = len(pairs) * (len(deciding) if decides else 1)
+            at_alpha, at_split = {}, {}
+            for a, b in pairs:
+                at_alpha[f"{a} / {b}"], at_split[f"{a} / {b}"] = bench.compare(
+                    measurement, relation, device, level, a, b, alpha=alpha, family=family)
+            per_level[(device, level)] = intersection_union(at_alpha, at_split)
+            if decides:
+                for collected, verdicts in zip(deciding_family, (at_alpha, at_split)):
+                    collected.update({f"{level} {pair}": verdict for pair, verdict in verdicts.items()})
+    verdict = intersection_union(*deciding_family)
     holds = [f"{device} {level}: {v.decision}" for (device, level), v in per_level.items()]
     return verdict.noting("per level: " + "; ".join(holds), bench.gpu_status()), per_level
 
