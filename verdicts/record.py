@@ -56,15 +56,22 @@ class Verdict:
     def as_decision(self, decision: str, *notes: str) -> Verdict:
         return dataclasses.replace(self, decision=decision, notes=self.notes + tuple(notes))
 
+    def test_text(self) -> str:
+        """The test, its statistic and p against alpha."""
+        p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
+        return f"{self.test}, {self.statistic_name} = {self.statistic:.4g}, p = {p} vs alpha = {self.alpha:g}"
+
+    def effect_text(self) -> str:
+        """The effect with its interval."""
+        return (f"{self.effect_name} = {self.effect:.4g} [{self.ci_low:.4g}, {self.ci_high:.4g}] "
+                f"({self.ci_level * 100:.4g}% CI)")
+
+    def power_text(self) -> str:
+        return f"could detect {self.detectable_effect:.4g} with power {1 - self.beta:.0%}"
+
     def summary(self) -> str:
         """The decision in plain words: test, statistic, p against alpha, effect and interval, n."""
-        p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
-        return (
-            f"{self.decision}: {self.test}, {self.statistic_name} = {self.statistic:.4g}, "
-            f"p = {p} vs alpha = {self.alpha:g}; {self.effect_name} = {self.effect:.4g} "
-            f"[{self.ci_low:.4g}, {self.ci_high:.4g}] ({self.ci_level * 100:.4g}% CI), n = {self.n}; "
-            f"could detect {self.detectable_effect:.4g} with power {1 - self.beta:.0%}"
-        )
+        return f"{self.decision}: {self.test_text()}; {self.effect_text()}, n = {self.n}; {self.power_text()}"
 
     def as_dict(self) -> dict:
         record = dataclasses.asdict(self)
