@@ -11,6 +11,10 @@ decisions therefore pair the samples by round and work on the log time ratio of 
   over rounds at level 1 - 2 alpha, so each bound is a one-sided level-alpha test, as in
   `verdicts.record.three_way`.
 
+A whole model's time also depends on its build (its weights' memory layout, its traced graph), by a
+few percent: for model levels the replicates are builds, not rounds (`*_by_builds`: each build pair's
+median log ratio over its rounds, then a t-test and t interval over builds).
+
 The bootstrap draws enough resamples that each tail of the interval rests on at least
 `MIN_TAIL_RESAMPLES` of them, even at a Bonferroni-split alpha (36,000 at alpha = 0.01 / 18). The
 median, not the Hodges-Lehmann estimate, is bootstrapped: HL costs n^2 per resample, too slow for
@@ -26,6 +30,8 @@ from scipy import stats
 from verdicts.record import INCONCLUSIVE, SUPPORTED, Verdict, equivalence, three_way
 
 MIN_RESAMPLES = 2000
+# Fewest builds a decision over builds accepts: a t interval needs a spread, and 2 builds give 1 df.
+MIN_BUILDS = 3
 MIN_TAIL_RESAMPLES = 20
 # Bootstrap resamples are processed in chunks of about this many values (memory, not accuracy).
 CHUNK_VALUES = 4_000_000
@@ -106,6 +112,67 @@ def time_ratio_within_margin_by_rounds(candidate, rival, *, alpha: float, beta: 
         decision = INCONCLUSIVE
     return _verdict(decision, f"one-sided Wilcoxon signed-rank that the time ratio is below {1 + margin:g}",
                     result, d, alpha, beta, margin, interval, (f"margin: {margin:.0%} slower",))
+
+
+def build_log_ratios(numerator_builds, denominator_builds) -> np.ndarray:
+    """Per build b, the median over its rounds of log(a_b / b_b): one value per independently built pair."""
+    if len(numerator_builds) != len(denominator_builds) or len(numerator_builds) < MIN_BUILDS:
+        raise ValueError(f"need the same builds (at least {MIN_BUILDS}) on both sides, got "
+                         f"{len(numerator_builds)} and {len(denominator_builds)}")
+    return np.array([np.median(paired_log_ratios(a, b)) for a, b in zip(numerator_builds, denominator_builds)])
+
+
+def _over_builds(d: np.ndarray, alpha: float, beta: float, min_effect: float, decision: str, result,
+                 test_name: str, notes: tuple[str, ...]) -> Verdict:
+    """The record of a decision over builds: mean log ratio with its Student t interval (1 - 2 alpha)."""
+    n, mean, se = d.size, float(np.mean(d)), float(np.std(d, ddof=1) / math.sqrt(d.size))
+    half = stats.t.ppf(1 - alpha, n - 1) * se
+    return Verdict(
+        decision=decision, test=test_name, statistic_name="t", statistic=float(result.statistic),
+        p_value=float(result.pvalue), alpha=alpha, beta=beta, effect_name="geometric mean time ratio over builds",
+        effect=math.exp(mean), ci_low=math.exp(mean - half), ci_high=math.exp(mean + half), ci_level=1 - 2 * alpha,
+        n=n, min_effect=min_effect,
+        detectable_effect=float(math.expm1((stats.t.ppf(1 - alpha, n - 1) + stats.t.ppf(1 - beta, n - 1)) * se)),
+        notes=notes + (f"{n} builds; per-build ratios {', '.join(f'{math.exp(v):.3f}' for v in d)}",),
+    )
+
+
+def time_ratio_greater_by_builds(slower_builds, faster_builds, *, alpha: float, beta: float,
+                                 min_effect: float) -> Verdict:
+    """`time_ratio_greater_by_rounds` with builds, not rounds, as the replicates.
+
+    A model's time depends on its build (its weights' memory layout, its traced graph): in one
+    interleaved run, six ELU/ReLU inference pairs built from different seeds gave ratios with an SD of
+    0.019, against a within-build interval of about ±0.006 from 400 rounds, and a second build of the
+    same ReLU MLP ran up to 3% faster than the first. An interval over one build's rounds is therefore
+    too narrow for the model's speed, and verdicts flipped between runs. Here each build pair gives one
+    log ratio (the median over its rounds); the one-sided t-test and the t interval are over builds.
+    """
+    d = build_log_ratios(slower_builds, faster_builds)
+    result = stats.ttest_1samp(d, 0.0, alternative="greater")
+    record = _over_builds(d, alpha, beta, min_effect, INCONCLUSIVE, result,
+                          "one-sided t-test over builds of the log time ratio",
+                          (f"ratio excess that matters: {min_effect:.0%}",))
+    decision = three_way(math.log(record.ci_low), math.log(record.ci_high), math.log1p(min_effect))
+    if decision == SUPPORTED and not result.pvalue < alpha:
+        decision = INCONCLUSIVE
+    return record.as_decision(decision)
+
+
+def time_ratio_within_margin_by_builds(candidate_builds, rival_builds, *, alpha: float, beta: float,
+                                       margin: float) -> Verdict:
+    """`time_ratio_within_margin_by_rounds` with builds as the replicates (see
+    `time_ratio_greater_by_builds`): non-inferiority on the per-build log ratios, t-test and t interval."""
+    d = build_log_ratios(candidate_builds, rival_builds)
+    bound = math.log1p(margin)
+    result = stats.ttest_1samp(d, bound, alternative="less")
+    record = _over_builds(d, alpha, beta, margin, INCONCLUSIVE, result,
+                          f"one-sided t-test over builds that the time ratio is below {1 + margin:g}",
+                          (f"margin: {margin:.0%} slower",))
+    decision = equivalence(math.log(record.ci_low), math.log(record.ci_high), -math.inf, bound)
+    if decision == SUPPORTED and not result.pvalue < alpha:
+        decision = INCONCLUSIVE
+    return record.as_decision(decision)
 
 
 def wall_time_ratio_within_margin(steps_candidate, steps_rival, step_seconds_candidate, step_seconds_rival, *,

@@ -13,7 +13,8 @@ import pytest
 
 from probes.timing import Interleaved
 from verdicts.exact import intersection_union
-from verdicts.timing import (time_ratio_greater_by_rounds, time_ratio_within_margin_by_rounds,
+from verdicts.timing import (time_ratio_greater_by_builds, time_ratio_greater_by_rounds,
+                             time_ratio_within_margin_by_builds, time_ratio_within_margin_by_rounds,
                              wall_time_ratio_within_margin)
 
 ALPHA, BETA, MARGIN = 0.01, 0.05, 0.10
@@ -132,6 +133,63 @@ def test_intersection_union_needs_the_same_comparisons_at_both_levels(rng):
     at_alpha, at_split = _family(rng, [1.0, 1.0])
     with pytest.raises(ValueError, match="same comparisons"):
         intersection_union(at_alpha, {"rival 0": at_split["rival 0"]})
+
+
+# The quick profile's builds; the log-spread of a build's time, so that a ratio of two builds spreads by
+# 0.019 (measured: six ELU/ReLU inference pairs in one run).
+BUILDS, BUILD_SD = 6, 0.019 / np.sqrt(2)
+
+
+def builds_of(rng, seconds: float, load: np.ndarray, builds: int = BUILDS) -> list[np.ndarray]:
+    """Per-round times of `builds` builds of one model, each off its model's time by its own factor."""
+    return [shared_machine_rounds(rng, seconds * rng.lognormal(0, BUILD_SD), load) for _ in range(builds)]
+
+
+def test_over_builds_equal_models_are_refuted_and_a_slower_model_supported(rng):
+    load = round_loads(rng)
+    base = builds_of(rng, 1.0, load)
+    equal = time_ratio_greater_by_builds(builds_of(rng, 1.0, load), base, alpha=ALPHA, beta=BETA, min_effect=MARGIN)
+    assert equal.decision == "refuted", equal.summary()
+    slower = time_ratio_greater_by_builds(builds_of(rng, 1.3, load), base, alpha=ALPHA, beta=BETA,
+                                          min_effect=MARGIN)
+    assert slower.decision == "supported", slower.summary()
+    assert slower.ci_low < 1.3 < slower.ci_high and slower.n == BUILDS
+
+
+def test_over_builds_within_margin_accepts_equal_models_and_refutes_a_clearly_slower_one(rng):
+    load = round_loads(rng)
+    rival = builds_of(rng, 1.0, load)
+
+    def decide(candidate):
+        return time_ratio_within_margin_by_builds(candidate, rival, alpha=ALPHA, beta=BETA, margin=MARGIN)
+
+    assert decide(builds_of(rng, 1.0, load)).decision == "supported"
+    assert decide(builds_of(rng, 1.4, load)).decision == "refuted"
+
+
+def test_intervals_over_builds_cover_a_models_ratio_and_intervals_over_rounds_do_not(rng):
+    """A model truly 5% slower (below the 10% that matters), each build off by its own few percent. Over
+    builds, the 98% interval covers 1.05 and the verdict is refuted in at least 90 of 100 runs; over one
+    build's 400 rounds, the interval ignores the builds' offsets and misses 1.05 far more often than 2 in
+    100: why the model levels replicate builds (SPEED-ELU-SLOWER-INFERENCE flipped between runs before)."""
+    def run():
+        load = round_loads(rng, 400)
+        slower, faster = builds_of(rng, 1.05, load), builds_of(rng, 1.0, load)
+        by_builds = time_ratio_greater_by_builds(slower, faster, alpha=ALPHA, beta=BETA, min_effect=MARGIN)
+        by_rounds = _decide(slower[0], faster[0])
+        return (by_builds.ci_low < 1.05 < by_builds.ci_high, by_builds.decision == "refuted",
+                by_rounds.ci_low < 1.05 < by_rounds.ci_high)
+
+    covered_by_builds, refuted, covered_by_rounds = np.array([run() for _ in range(100)]).sum(axis=0)
+    assert covered_by_builds >= 93 and refuted >= 90
+    assert covered_by_rounds < 85  # nominally 98: P(fewer than 85 of 100) < 1e-6 at a true 98% coverage
+
+
+def test_decisions_over_builds_need_enough_builds(rng):
+    load = round_loads(rng)
+    with pytest.raises(ValueError, match="at least 3"):
+        time_ratio_greater_by_builds(builds_of(rng, 1.0, load, 2), builds_of(rng, 1.0, load, 2), alpha=ALPHA,
+                                     beta=BETA, min_effect=MARGIN)
 
 
 @pytest.mark.speed

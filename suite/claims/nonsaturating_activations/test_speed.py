@@ -2,7 +2,7 @@
 
 Each test times its activations at several levels (fixtures/speed_bench.py: the op alone at a
 cache-resident and a memory-sized tensor, a deep MLP's compiled inference, a training step) in
-interleaved rounds under pytest-benchmark, and decides at the level the note's sentence is about; the
+interleaved rounds under pytest-benchmark (each model level from several builds, its replicates), and decides at the level the note's sentence is about; the
 other levels are judged too and reported, so the verdict says at which levels the sentence holds.
 Every comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is
 the CPU's), a GPU's verdicts are reported beside it.
