@@ -122,11 +122,15 @@ def build_log_ratios(numerator_builds, denominator_builds) -> np.ndarray:
     return np.array([np.median(paired_log_ratios(a, b)) for a, b in zip(numerator_builds, denominator_builds)])
 
 
-def _over_builds(d: np.ndarray, alpha: float, beta: float, min_effect: float, decision: str, result,
-                 test_name: str, notes: tuple[str, ...]) -> Verdict:
-    """The record of a decision over builds: mean log ratio with its Student t interval (1 - 2 alpha)."""
+def _over_builds(d: np.ndarray, result, decide, *, alpha: float, beta: float, min_effect: float, test_name: str,
+                 notes: tuple[str, ...]) -> Verdict:
+    """A decision over builds: the mean log ratio with its Student t interval (1 - 2 alpha), decided by
+    `decide(low, high)` on the log scale; support also needs the t-test's p below alpha."""
     n, mean, se = d.size, float(np.mean(d)), float(np.std(d, ddof=1) / math.sqrt(d.size))
     half = stats.t.ppf(1 - alpha, n - 1) * se
+    decision = decide(mean - half, mean + half)
+    if decision == SUPPORTED and not result.pvalue < alpha:
+        decision = INCONCLUSIVE
     return Verdict(
         decision=decision, test=test_name, statistic_name="t", statistic=float(result.statistic),
         p_value=float(result.pvalue), alpha=alpha, beta=beta, effect_name="geometric mean time ratio over builds",
@@ -149,14 +153,11 @@ def time_ratio_greater_by_builds(slower_builds, faster_builds, *, alpha: float, 
     log ratio (the median over its rounds); the one-sided t-test and the t interval are over builds.
     """
     d = build_log_ratios(slower_builds, faster_builds)
-    result = stats.ttest_1samp(d, 0.0, alternative="greater")
-    record = _over_builds(d, alpha, beta, min_effect, INCONCLUSIVE, result,
-                          "one-sided t-test over builds of the log time ratio",
-                          (f"ratio excess that matters: {min_effect:.0%}",))
-    decision = three_way(math.log(record.ci_low), math.log(record.ci_high), math.log1p(min_effect))
-    if decision == SUPPORTED and not result.pvalue < alpha:
-        decision = INCONCLUSIVE
-    return record.as_decision(decision)
+    bound = math.log1p(min_effect)
+    return _over_builds(d, stats.ttest_1samp(d, 0.0, alternative="greater"),
+                        lambda low, high: three_way(low, high, bound), alpha=alpha, beta=beta,
+                        min_effect=min_effect, test_name="one-sided t-test over builds of the log time ratio",
+                        notes=(f"ratio excess that matters: {min_effect:.0%}",))
 
 
 def time_ratio_within_margin_by_builds(candidate_builds, rival_builds, *, alpha: float, beta: float,
@@ -165,14 +166,11 @@ def time_ratio_within_margin_by_builds(candidate_builds, rival_builds, *, alpha:
     `time_ratio_greater_by_builds`): non-inferiority on the per-build log ratios, t-test and t interval."""
     d = build_log_ratios(candidate_builds, rival_builds)
     bound = math.log1p(margin)
-    result = stats.ttest_1samp(d, bound, alternative="less")
-    record = _over_builds(d, alpha, beta, margin, INCONCLUSIVE, result,
-                          f"one-sided t-test over builds that the time ratio is below {1 + margin:g}",
-                          (f"margin: {margin:.0%} slower",))
-    decision = equivalence(math.log(record.ci_low), math.log(record.ci_high), -math.inf, bound)
-    if decision == SUPPORTED and not result.pvalue < alpha:
-        decision = INCONCLUSIVE
-    return record.as_decision(decision)
+    return _over_builds(d, stats.ttest_1samp(d, bound, alternative="less"),
+                        lambda low, high: equivalence(low, high, -math.inf, bound), alpha=alpha, beta=beta,
+                        min_effect=margin,
+                        test_name=f"one-sided t-test over builds that the time ratio is below {1 + margin:g}",
+                        notes=(f"margin: {margin:.0%} slower",))
 
 
 def wall_time_ratio_within_margin(steps_candidate, steps_rival, step_seconds_candidate, step_seconds_rival, *,

@@ -68,17 +68,6 @@ def test_equal_speeds_are_rarely_called_slower(rng):
     assert supported <= 5
 
 
-def test_within_margin_accepts_equal_speeds_and_refutes_a_clearly_slower_candidate(rng):
-    load = round_loads(rng)
-    rival = shared_machine_rounds(rng, 1.0, load)
-
-    def decide(candidate):
-        return time_ratio_within_margin_by_rounds(candidate, rival, alpha=ALPHA, beta=BETA, margin=MARGIN)
-
-    assert decide(shared_machine_rounds(rng, 1.0, load)).decision == "supported"
-    assert decide(shared_machine_rounds(rng, 1.4, load)).decision == "refuted"
-
-
 def test_wall_time_counts_both_steps_and_step_time(rng):
     """Half the steps at 1.2x the step time is faster; the same steps at 1.4x is not."""
     steps_rival = rng.integers(150, 220, SEEDS).astype(float)
@@ -156,15 +145,19 @@ def test_over_builds_equal_models_are_refuted_and_a_slower_model_supported(rng):
     assert slower.ci_low < 1.3 < slower.ci_high and slower.n == BUILDS
 
 
-def test_over_builds_within_margin_accepts_equal_models_and_refutes_a_clearly_slower_one(rng):
+@pytest.mark.parametrize("within, samples", [
+    (time_ratio_within_margin_by_rounds, shared_machine_rounds),
+    (time_ratio_within_margin_by_builds, builds_of),
+], ids=["over rounds", "over builds"])
+def test_within_margin_accepts_equal_speeds_and_refutes_a_clearly_slower_candidate(rng, within, samples):
     load = round_loads(rng)
-    rival = builds_of(rng, 1.0, load)
+    rival = samples(rng, 1.0, load)
 
     def decide(candidate):
-        return time_ratio_within_margin_by_builds(candidate, rival, alpha=ALPHA, beta=BETA, margin=MARGIN)
+        return within(candidate, rival, alpha=ALPHA, beta=BETA, margin=MARGIN)
 
-    assert decide(builds_of(rng, 1.0, load)).decision == "supported"
-    assert decide(builds_of(rng, 1.4, load)).decision == "refuted"
+    assert decide(samples(rng, 1.0, load)).decision == "supported"
+    assert decide(samples(rng, 1.4, load)).decision == "refuted"
 
 
 def test_intervals_over_builds_cover_a_models_ratio_and_intervals_over_rounds_do_not(rng):
