@@ -178,6 +178,19 @@ def test_xdist_writes_one_file_with_the_serial_content(project):
     assert sorted(p.name for p in project.path.joinpath("out").iterdir()) == ["index.html", "results.json"]
 
 
+@pytest.mark.skipif("xdist" not in sys.modules and not __import__("importlib").util.find_spec("xdist"),
+                    reason="pytest-xdist is not installed")
+def test_a_claim_deselected_under_xdist_is_left_out_as_in_a_serial_run(project):
+    project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
+    run(project, "-k", "not two", "-p", "no:xdist", subprocess=True)
+    serial = _comparable(results(project))
+    outcome = run(project, "-k", "not two", "-n", "2", subprocess=True)
+    outcome.assert_outcomes(passed=1)
+    parallel = _comparable(results(project))
+    assert [claim["id"] for claim in parallel["claims"]] == ["PLANT-ONE"]
+    assert parallel == serial
+
+
 def test_vary_seed_is_printed_and_recorded(project):
     outcome = run(project, "--vary-seed")
     seed = results(project)["run"]["seed"]
