@@ -154,6 +154,10 @@ def test_two(claim):
     assert "interrupted" in project.path.joinpath("out", "index.html").read_text()
 
 
+needs_xdist = pytest.mark.skipif("xdist" not in sys.modules and not __import__("importlib").util.find_spec("xdist"),
+                                reason="pytest-xdist is not installed")
+
+
 def _comparable(document: dict) -> dict:
     """The file minus what legitimately differs between two runs: timings and the command line."""
     for claim in document["claims"]:
@@ -163,8 +167,7 @@ def _comparable(document: dict) -> dict:
     return document
 
 
-@pytest.mark.skipif("xdist" not in sys.modules and not __import__("importlib").util.find_spec("xdist"),
-                    reason="pytest-xdist is not installed")
+@needs_xdist
 def test_xdist_writes_one_file_with_the_serial_content(project):
     project.plant(CRASHING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
     run(project, "--vary-seed", "-p", "no:xdist", subprocess=True)
@@ -178,8 +181,7 @@ def test_xdist_writes_one_file_with_the_serial_content(project):
     assert sorted(p.name for p in project.path.joinpath("out").iterdir()) == ["index.html", "results.json"]
 
 
-@pytest.mark.skipif("xdist" not in sys.modules and not __import__("importlib").util.find_spec("xdist"),
-                    reason="pytest-xdist is not installed")
+@needs_xdist
 def test_a_claim_deselected_under_xdist_is_left_out_as_in_a_serial_run(project):
     project.plant(PASSING_TEST.format(id="PLANT-ONE", name="one"), PASSING_TEST.format(id="PLANT-TWO", name="two"))
     run(project, "-k", "not two", "-p", "no:xdist", subprocess=True)
