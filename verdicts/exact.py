@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict
+from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, STRENGTH, SUPPORTED, Verdict
 
 
 def all_checks_hold(checks: Mapping[str, bool], *, what: str) -> Verdict:
@@ -30,7 +30,9 @@ def with_contrasts(primary: Verdict, contrasts: Mapping[str, Verdict]) -> Verdic
     through the same decision) must come out refuted, or a supported primary verdict becomes
     inconclusive. A refuted or inconclusive primary has already shown the decision can say no; its
     contrasts are recorded as notes."""
-    blind = sorted(name for name, verdict in contrasts.items() if verdict.decision != REFUTED)
+    # A contrast shown below the margin (refuted, or negligible: a shown direction too small to matter)
+    # is one the decision did not support.
+    blind = sorted(name for name, verdict in contrasts.items() if verdict.decision not in (REFUTED, NEGLIGIBLE))
     notes = tuple(f"contrast {name}: {verdict.decision} ({verdict.statistic_name} = {verdict.statistic:.4g}, "
                   f"p = {verdict.p_value if verdict.p_value is None else format(verdict.p_value, '.3g')})"
                   for name, verdict in contrasts.items())
@@ -42,17 +44,17 @@ def with_contrasts(primary: Verdict, contrasts: Mapping[str, Verdict]) -> Verdic
 def conjunction(parts: Mapping[str, Verdict]) -> Verdict:
     """A claim made of several decisions holds when all of them do.
 
-    Refuted if any part is refuted, supported if all are, inconclusive otherwise. The record reported is
+    Refuted if any part is refuted, else inconclusive if any part is, else negligible if any part is
+    (every part holds in direction, one below its margin), else supported. The record reported is
     the weakest part's (a refuted one, else an inconclusive one, else the largest p-value); callers
     split alpha across parts (Bonferroni) when the parts are tests.
     """
     if not parts:
         raise ValueError("conjunction of no decisions")
-    rank = {REFUTED: 0, INCONCLUSIVE: 1, SUPPORTED: 2}
 
     def weakness(item):
         verdict = item[1]
-        return rank[verdict.decision], -(verdict.p_value if verdict.p_value is not None else 0.0)
+        return STRENGTH[verdict.decision], -(verdict.p_value if verdict.p_value is not None else 0.0)
 
     name, weakest = min(parts.items(), key=weakness)
     notes = tuple(f"{part}: {verdict.summary()}" for part, verdict in parts.items())
@@ -66,13 +68,17 @@ def intersection_union(at_alpha: Mapping[str, Verdict], at_split_alpha: Mapping[
     at alpha / k. Supported when every comparison is supported at alpha: an intersection-union test is
     level alpha with no split, since every one of its tests must reject (Berger 1982, Technometrics 24).
     Refuted when any comparison is refuted at alpha / k: that is a union of k tests, which needs the
-    Bonferroni split. Inconclusive otherwise, including a comparison refuted at alpha but not at alpha / k.
+    Bonferroni split. Negligible when, at alpha / k, every comparison holds in direction and one is shown
+    below its margin. Inconclusive otherwise, including a comparison refuted at alpha but not at alpha / k.
     """
     if at_alpha.keys() != at_split_alpha.keys():
         raise ValueError("the same comparisons are needed at both levels")
     refuting = conjunction(at_split_alpha)
     if refuting.decision == REFUTED:
         return refuting.noting(f"refuted by one of {len(at_split_alpha)} comparisons at alpha split over them")
+    if refuting.decision == NEGLIGIBLE:
+        return refuting.noting(f"every one of {len(at_split_alpha)} comparisons holds in direction at alpha split "
+                               "over them, one by less than its margin")
     supporting = conjunction(at_alpha)
     if supporting.decision == SUPPORTED:
         return supporting.noting(f"all {len(at_alpha)} comparisons supported at the full alpha "

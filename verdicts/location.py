@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats
 
 from verdicts.power import detectable_shift, rank_detectable_shift
-from verdicts.record import REFUTED, SUPPORTED, INCONCLUSIVE, Verdict, three_way
+from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, SUPPORTED, Verdict, one_sided, three_way
 
 
 def _as_array(values) -> np.ndarray:
@@ -66,12 +66,11 @@ def mean_differs_by_t(values, *, alpha: float, beta: float, min_effect: float, n
     result = stats.ttest_1samp(x, 0.0)
     t_crit = stats.t.ppf(1 - alpha / 2, n - 1)
     low, high = x.mean() - t_crit * se, x.mean() + t_crit * se
-    if low > 0 or high < 0:
-        decision = SUPPORTED
-    elif -min_effect < low and high < min_effect:
-        decision = REFUTED
+    shown, small = low > 0 or high < 0, -min_effect < low and high < min_effect
+    if small:
+        decision = NEGLIGIBLE if shown else REFUTED
     else:
-        decision = INCONCLUSIVE
+        decision = SUPPORTED if shown else INCONCLUSIVE
     return Verdict(
         decision=decision, test="two-sided one-sample t-test", statistic_name="t",
         statistic=float(result.statistic), p_value=float(result.pvalue), alpha=alpha, beta=beta,
@@ -130,8 +129,4 @@ def shift_greater_by_wilcoxon(differences, *, alpha: float, beta: float, min_eff
 
 
 def _rank_decision(p_value: float, alpha: float, upper: float, min_effect: float) -> str:
-    if upper < min_effect:
-        return REFUTED
-    if p_value < alpha:
-        return SUPPORTED
-    return INCONCLUSIVE
+    return one_sided(p_value < alpha, upper, min_effect)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict
+from verdicts.record import Verdict, one_sided
 
 
 def _median_ratio(a, b, axis=-1):
@@ -26,12 +26,7 @@ def ratio_greater_by_bootstrap(numerator, denominator, *, alpha: float, beta: fl
     boot = stats.bootstrap((a, b), _median_ratio, confidence_level=1 - 2 * alpha, method="percentile",
                            n_resamples=2000, rng=np.random.default_rng(seed), vectorized=True)
     low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
-    if high < 1 + min_effect:
-        decision = REFUTED
-    elif test.pvalue < alpha and low > 1:
-        decision = SUPPORTED
-    else:
-        decision = INCONCLUSIVE
+    decision = one_sided(test.pvalue < alpha and low > 1, high, 1 + min_effect)
     half_width = (high - low) / 2
     detectable = half_width * (stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)) / stats.norm.ppf(1 - alpha)
     return Verdict(

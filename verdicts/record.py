@@ -1,4 +1,10 @@
-"""The frozen record every decision returns, and the three-way rule most decisions share."""
+"""The frozen record every decision returns, and the rules most decisions share.
+
+A one-sided claim with a margin ("ELU is slower, by at least the 10% that matters") has four outcomes:
+*supported* (the direction is shown and the effect is not shown below the margin), *negligible* (the
+direction is shown, but the effect is shown below the margin: true but small), *refuted* (the effect is
+shown absent or opposite: below the margin without a shown direction), and *inconclusive*.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -6,13 +12,19 @@ import math
 from dataclasses import dataclass, field
 
 SUPPORTED = "supported"
+NEGLIGIBLE = "negligible"
 REFUTED = "refuted"
 INCONCLUSIVE = "inconclusive"
+# The catalog says the claim cannot be tested fairly with what this suite can run: no verdict.
+UNTESTED = "untested"
 # Outcomes of a run rather than of a decision: a probe that raised, a claim a version cannot run.
 ERROR = "error"
 SKIPPED = "skipped"
 NOT_RUN = "not run"
-DECISIONS = (SUPPORTED, REFUTED, INCONCLUSIVE)
+DECISIONS = (SUPPORTED, NEGLIGIBLE, REFUTED, INCONCLUSIVE)
+# From the weakest to the strongest, for conjunctions: one refuted part refutes the whole, one
+# inconclusive part leaves it open, a negligible part makes a whole that holds only by a small margin.
+STRENGTH = {REFUTED: 0, INCONCLUSIVE: 1, NEGLIGIBLE: 2, SUPPORTED: 3}
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,17 @@ class Verdict:
                 f"({self.ci_level * 100:.4g}% CI)")
 
     def power_text(self) -> str:
-        return f"could detect {self.detectable_effect:.4g} with power {1 - self.beta:.0%}"
+        flag = f" (underpowered: the margin that matters is {self.min_effect:.4g})" if self.underpowered else ""
+        return f"could detect {self.detectable_effect:.4g} with power {1 - self.beta:.0%}{flag}"
+
+    @property
+    def underpowered(self) -> bool | None:
+        """True when the smallest effect it could detect at this n exceeds the smallest that matters.
+
+        None where no positive margin was stated (a claim "above zero" has no size to reach)."""
+        if self.min_effect is None or not self.min_effect > 0 or not math.isfinite(self.detectable_effect):
+            return None
+        return self.detectable_effect > self.min_effect
 
     def summary(self) -> str:
         """The decision in plain words: test, statistic, p against alpha, effect and interval, n."""
@@ -77,6 +99,7 @@ class Verdict:
         record = dataclasses.asdict(self)
         record["notes"] = list(self.notes)
         record["summary"] = self.summary()
+        record["underpowered"] = self.underpowered
         return {key: _finite_or_none(value) for key, value in record.items()}
 
 
@@ -86,19 +109,32 @@ def _finite_or_none(value):
     return value
 
 
-def three_way(lower: float, upper: float, min_effect: float) -> str:
-    """The rule shared by one-sided claims "the effect is positive and matters".
+def one_sided(direction_shown: bool, upper: float, min_effect: float) -> str:
+    """The rule of one-sided claims "the effect is positive and matters", given whether a level-alpha
+    test showed the direction and the upper end of the effect's interval.
 
-    `lower..upper` is a two-sided (1 - 2 alpha) interval, so each bound is a one-sided level-alpha test:
-    supported when the effect is significantly above 0 and not shown smaller than `min_effect`;
-    refuted when it is shown smaller than `min_effect` (the upper bound lies below it);
-    inconclusive otherwise: the data cannot tell, and `detectable_effect` says what they could have told.
+    Supported: the direction is shown and the effect is not shown smaller than `min_effect`.
+    Negligible: the direction is shown, and so is an effect smaller than `min_effect` (true but small).
+    Refuted: the effect is shown smaller than `min_effect` and its direction is not shown (absent or opposite).
+    Inconclusive otherwise: the data cannot tell, and `detectable_effect` says what they could have told.
     """
     if upper < min_effect:
-        return REFUTED
-    if lower > 0:
-        return SUPPORTED
-    return INCONCLUSIVE
+        return NEGLIGIBLE if direction_shown else REFUTED
+    return SUPPORTED if direction_shown else INCONCLUSIVE
+
+
+def three_way(lower: float, upper: float, min_effect: float) -> str:
+    """`one_sided` on a two-sided (1 - 2 alpha) interval: each bound is a one-sided level-alpha test, and
+    the direction is shown when the lower bound is above 0. (Named before the fourth outcome existed.)"""
+    return one_sided(lower > 0, upper, min_effect)
+
+
+def unless_significant(decision: str, significant: bool) -> str:
+    """Where a test's p-value must confirm what an interval shows: without it, a shown direction is not
+    shown (supported becomes inconclusive, negligible becomes refuted)."""
+    if significant:
+        return decision
+    return {SUPPORTED: INCONCLUSIVE, NEGLIGIBLE: REFUTED}.get(decision, decision)
 
 
 def equivalence(lower: float, upper: float, margin_low: float, margin_high: float) -> str:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict
+from verdicts.record import INCONCLUSIVE, SUPPORTED, Verdict, one_sided
 
 
 def _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t):
@@ -41,11 +41,10 @@ def share_removed_by_fieller(baseline, counterfactual, *, share: float, alpha: f
     ratio = m_cf / m_base
     interval = _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t)
     low, high = (-math.inf, math.inf) if interval is None else (1 - interval[1], 1 - interval[0])
-    if low > share:
-        decision = SUPPORTED
-    elif high < share:
-        decision = REFUTED
-    else:
+    # Support needs the share shown above the claimed one; a share shown above 0 but below it is a part,
+    # smaller than claimed: negligible.
+    decision = SUPPORTED if low > share else one_sided(low > 0, high, share)
+    if decision == SUPPORTED and not low > share:
         decision = INCONCLUSIVE
     # One-sided test of H0: share removed <= `share`, i.e. mu_cf >= (1 - share) mu_base (baseline > 0).
     rho0 = 1 - share

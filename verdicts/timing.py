@@ -27,7 +27,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, SUPPORTED, Verdict, equivalence, three_way
+from verdicts.record import Verdict, equivalence, three_way, unless_significant
 
 MIN_RESAMPLES = 2000
 # Fewest builds a decision over builds accepts: a t interval needs a spread, and 2 builds give 1 df.
@@ -88,9 +88,8 @@ def time_ratio_greater_by_rounds(slower, faster, *, alpha: float, beta: float, m
     d = paired_log_ratios(slower, faster)
     result = stats.wilcoxon(d, alternative="greater")
     interval = _bootstrap_log_ratio(d, alpha, seed)
-    decision = three_way(interval[0], interval[1], math.log1p(min_effect))
-    if decision == SUPPORTED and not result.pvalue < alpha:
-        decision = INCONCLUSIVE
+    decision = unless_significant(three_way(interval[0], interval[1], math.log1p(min_effect)),
+                                  result.pvalue < alpha)
     return _verdict(decision, "one-sided Wilcoxon signed-rank on per-round log time ratios", result, d,
                     alpha, beta, min_effect, interval, (f"ratio excess that matters: {min_effect:.0%}",))
 
@@ -107,9 +106,7 @@ def time_ratio_within_margin_by_rounds(candidate, rival, *, alpha: float, beta: 
     bound = math.log1p(margin)
     result = stats.wilcoxon(d - bound, alternative="less")
     interval = _bootstrap_log_ratio(d, alpha, seed)
-    decision = equivalence(interval[0], interval[1], -math.inf, bound)
-    if decision == SUPPORTED and not result.pvalue < alpha:
-        decision = INCONCLUSIVE
+    decision = unless_significant(equivalence(interval[0], interval[1], -math.inf, bound), result.pvalue < alpha)
     return _verdict(decision, f"one-sided Wilcoxon signed-rank that the time ratio is below {1 + margin:g}",
                     result, d, alpha, beta, margin, interval, (f"margin: {margin:.0%} slower",))
 
@@ -128,9 +125,7 @@ def _over_builds(d: np.ndarray, result, decide, *, alpha: float, beta: float, mi
     `decide(low, high)` on the log scale; support also needs the t-test's p below alpha."""
     n, mean, se = d.size, float(np.mean(d)), float(np.std(d, ddof=1) / math.sqrt(d.size))
     half = stats.t.ppf(1 - alpha, n - 1) * se
-    decision = decide(mean - half, mean + half)
-    if decision == SUPPORTED and not result.pvalue < alpha:
-        decision = INCONCLUSIVE
+    decision = unless_significant(decide(mean - half, mean + half), result.pvalue < alpha)
     return Verdict(
         decision=decision, test=test_name, statistic_name="t", statistic=float(result.statistic),
         p_value=float(result.pvalue), alpha=alpha, beta=beta, effect_name="geometric mean time ratio over builds",

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict, three_way
+from verdicts.record import Verdict, one_sided, three_way
 
 
 def increasing_by_spearman(conditions, values, *, alpha: float, beta: float, min_effect: float) -> Verdict:
@@ -47,12 +47,7 @@ def ordered_by_page(table, *, alpha: float, beta: float, min_effect: float, seed
     boot = stats.bootstrap((per_block,), np.mean, confidence_level=1 - 2 * alpha, method="percentile",
                            n_resamples=2000, rng=np.random.default_rng(seed))
     low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
-    if high < min_effect:
-        decision = REFUTED
-    elif result.pvalue < alpha:
-        decision = SUPPORTED
-    else:
-        decision = INCONCLUSIVE
+    decision = one_sided(result.pvalue < alpha, high, min_effect)
     # Under H0 each block's rho has variance 1/(k-1); the mean over n blocks detects this much.
     se = math.sqrt(1 / ((k - 1) * n))
     detectable = (stats.norm.ppf(1 - alpha) + stats.norm.ppf(1 - beta)) * se
