@@ -1,0 +1,111 @@
+"""Pooled references: the headline of a claim whose per-run verdict is not stable over seeds.
+
+Where no per-run size within the CI budget gives a verdict that holds over fresh seeds, the claim is
+decided on the pooled evidence of many runs (its calibration: R runs of n seeds each), and each run is
+checked for consistency with that reference instead of for a verdict its base seed happened to give.
+
+    python -m verdicts.reference RESULTS.json CLAIM-ID   # the reference from a `--calibrate R` results file
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from verdicts.record import SUPPORTED, one_sided
+
+# The per-run consistency check fails a correct run with this probability. Chosen so that the check
+# itself meets the stability target of empirical claims: with a 1% false-fail rate a run agrees in at
+# least 19 of 20 fresh seeds with probability 0.98 (at 5% only 0.74).
+CONSISTENCY_ALPHA = 0.01
+
+
+def pooled_reference(run_effects, *, alpha: float, min_effect: float) -> dict:
+    """The mean of R runs' effects with its Student t interval (1 - 2 alpha, each end a one-sided
+    level-alpha test, as the per-run decisions use), decided by the one-sided rule on that interval."""
+    effects = np.asarray(run_effects, dtype=float)
+    if effects.size < 2 or not np.all(np.isfinite(effects)):
+        raise ValueError(f"need at least 2 finite run effects, got {effects.size}")
+    runs, mean, sd = effects.size, float(effects.mean()), float(effects.std(ddof=1))
+    half = stats.t.ppf(1 - alpha, runs - 1) * sd / math.sqrt(runs)
+    p_value = float(stats.ttest_1samp(effects, 0.0, alternative="greater").pvalue)
+    return {"verdict": one_sided(p_value < alpha, mean + half, min_effect), "effect": mean, "ci_low": mean - half,
+            "ci_high": mean + half, "ci_level": 1 - 2 * alpha, "runs": runs, "run_sd": sd, "p_value": p_value}
+
+
+def prediction_interval(reference, alpha: float = CONSISTENCY_ALPHA) -> tuple[float, float]:
+    """Where one more run's effect falls with probability 1 - alpha, if runs behave as the reference's:
+    mean ± t(R - 1) · run SD · sqrt(1 + 1/R)."""
+    runs, sd = int(reference["runs"]), float(reference["run_sd"])
+    half = stats.t.ppf(1 - alpha / 2, runs - 1) * sd * math.sqrt(1 + 1 / runs)
+    return float(reference["effect"]) - half, float(reference["effect"]) + half
+
+
+def consistent_with_reference(effect: float | None, reference) -> dict:
+    """This run's effect against the reference's prediction interval (a diverged run's missing effect is
+    inconsistent)."""
+    low, high = prediction_interval(reference)
+    consistent = effect is not None and math.isfinite(effect) and low <= effect <= high
+    return {"prediction_low": low, "prediction_high": high, "prediction_level": 1 - CONSISTENCY_ALPHA,
+            "consistent": bool(consistent)}
+
+
+def judge_run(decision: str, effect: float | None, *, expected: str, reference=None, pin=None,
+              control_decision: str | None = None) -> dict:
+    """What one run of a claim must show to pass, decided jointly: its verdict equals the expected one
+    (or, with a pooled reference, its effect lies within the reference's prediction interval, and the
+    headline is the reference's verdict); the part a pinned verdict still holds to (`pin`: bounds on the
+    effect) still holds; and the negative control, where the effect is absent by construction, is not
+    supported. `failures` says, one line each, what did not hold."""
+    failures = []
+    consistency = None
+    if reference is not None:
+        consistency = consistent_with_reference(effect, reference)
+        headline = reference["verdict"]
+        if not consistency["consistent"]:
+            failures.append(f"effect {effect if effect is None else format(effect, '.4g')} lies outside the pooled "
+                            f"reference's {consistency['prediction_level']:.0%} prediction interval "
+                            f"[{consistency['prediction_low']:.4g}, {consistency['prediction_high']:.4g}] for one run")
+    else:
+        headline = decision
+        if decision != expected:
+            failures.append(f"expected {expected}, observed {decision}")
+    pin_holds = None
+    if pin is not None:
+        low, high = pin.get("low", -math.inf), pin.get("high", math.inf)
+        pin_holds = effect is not None and math.isfinite(effect) and low <= effect <= high
+        if not pin_holds:
+            failures.append(f"what still held no longer does ({pin['what']}): effect "
+                            f"{effect if effect is None else format(effect, '.4g')} outside [{low:.4g}, {high:.4g}]")
+    control_supported = control_decision == SUPPORTED
+    if control_supported:
+        failures.append("the negative control (the effect absent by construction) came out supported: "
+                        "this decision cannot go the other way")
+    return {"headline": headline, "consistency": consistency, "pin_holds": pin_holds,
+            "control_supported": control_supported, "failures": failures}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path, help="a results.json written with --calibrate R")
+    parser.add_argument("claim", help="the claim id")
+    args = parser.parse_args(argv)
+    document = json.loads(args.results.read_text(encoding="utf-8"))
+    claim = next((c for c in document.get("claims", []) if c.get("id") == args.claim), None)
+    if claim is None or "calibration" not in claim:
+        print(f"{args.results}: no calibration of {args.claim} (run it with --calibrate R)", file=sys.stderr)
+        return 2
+    reference = pooled_reference(claim["calibration"]["effects"], alpha=claim["alpha"], min_effect=claim["min_effect"])
+    low, high = prediction_interval(reference)
+    print(json.dumps({**reference, "seeds_per_run": claim.get("sizes", {}).get("seeds"),
+                      "prediction_low": low, "prediction_high": high}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
