@@ -43,7 +43,7 @@ def prediction_interval(reference, alpha: float = CONSISTENCY_ALPHA) -> tuple[fl
     mean ± t(R - 1) · run SD · sqrt(1 + 1/R)."""
     runs, sd = int(reference["runs"]), float(reference["run_sd"])
     half = stats.t.ppf(1 - alpha / 2, runs - 1) * sd * math.sqrt(1 + 1 / runs)
-    return float(reference["effect"]) - half, float(reference["effect"]) + half
+    return float(reference["effect"]) - float(half), float(reference["effect"]) + float(half)
 
 
 def consistent_with_reference(effect: float | None, reference) -> dict:
@@ -51,7 +51,7 @@ def consistent_with_reference(effect: float | None, reference) -> dict:
     inconsistent)."""
     low, high = prediction_interval(reference)
     consistent = effect is not None and math.isfinite(effect) and low <= effect <= high
-    return {"prediction_low": low, "prediction_high": high, "prediction_level": 1 - CONSISTENCY_ALPHA,
+    return {"prediction_low": float(low), "prediction_high": float(high), "prediction_level": 1 - CONSISTENCY_ALPHA,
             "consistent": bool(consistent)}
 
 
@@ -78,7 +78,7 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
     pin_holds = None
     if pin is not None:
         low, high = pin.get("low", -math.inf), pin.get("high", math.inf)
-        pin_holds = effect is not None and math.isfinite(effect) and low <= effect <= high
+        pin_holds = bool(effect is not None and math.isfinite(effect) and low <= effect <= high)
         if not pin_holds:
             failures.append(f"what still held no longer does ({pin['what']}): effect "
                             f"{effect if effect is None else format(effect, '.4g')} outside [{low:.4g}, {high:.4g}]")
