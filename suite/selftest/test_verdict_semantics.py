@@ -120,7 +120,7 @@ def test_the_committed_baselines_need_no_unexplained_change():
 
 
 @pytest.mark.parametrize("decision, words", [("supported", "The note holds"),
-                                             ("negligible", "less than matters"),
+                                             ("negligible", "True but small"),
                                              ("refuted", "contradict"), ("inconclusive", "cannot tell")])
 def test_every_verdict_has_a_plain_reading(decision, words):
     text = plain_reading(decision, finding="ELU is slower at inference", effect=1.049, ci_low=1.027, ci_high=1.071,
