@@ -2,7 +2,8 @@
 
 Every field is read defensively: a claim may be skipped, errored, recorded by an older or newer harness,
 or hand-edited, and still shows as data rather than breaking the page. Nothing here computes a
-statistic; it only words and formats what the results file recorded.
+statistic; it only words and formats what the results file recorded. The evidence behind a verdict
+(stability, reference, pin, control, revisions) is worded in reports/claim_evidence.py.
 """
 from __future__ import annotations
 
@@ -10,37 +11,11 @@ import json
 import math
 from collections.abc import Mapping
 
-from reports import plots
+from reports import claim_evidence, plots, results_file
+from reports.wording import (COUNTED, UNTESTED, VERDICT_ORDER, interval, number, short, strings, symbol,
+                             verdict_class)
 
-# The note asserts each of its claims, so "supported" is what the note predicts for every one of them.
-NOTE_PREDICTS = "supported"
-DECISIONS = ("supported", "refuted", "inconclusive")
-VERDICT_ORDER = (*DECISIONS, "skipped", "error", "not run")
 MAX_DETAILS_CHARS = 20_000
-MAX_SHORT_QUOTE = 140
-
-
-def number(value, digits: int = 4) -> str:
-    """A recorded number for reading: 4 significant digits, `n/a` where nothing was recorded."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.{digits}g}" if math.isfinite(value) else str(value)
-    return str(value)
-
-
-def verdict_class(verdict) -> str:
-    """A CSS class for a verdict; anything unrecognised is styled as `other`, never trusted as a class."""
-    return verdict.replace(" ", "-") if verdict in VERDICT_ORDER else "other"
-
-
-def short(text, limit: int = MAX_SHORT_QUOTE) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _p_against_alpha(claim: Mapping) -> str:
@@ -135,15 +110,35 @@ def _pretty(value) -> str:
     return text if len(text) <= MAX_DETAILS_CHARS else text[:MAX_DETAILS_CHARS] + f"\n… ({len(text)} characters)"
 
 
-def _strings(values) -> list[str]:
-    return [str(value) for value in values] if isinstance(values, list) else [] if values is None else [str(values)]
+def _verdict(prefix: str, verdict: str) -> dict:
+    return {prefix: verdict, f"{prefix}_class": verdict_class(verdict), f"{prefix}_symbol": symbol(verdict)}
 
 
-def claim_view(claim: Mapping, index: int) -> dict:
+def _failing_because(claim: Mapping, evidence: dict, as_catalog_expects: bool) -> list[str]:
+    """Why a claim fails although (or besides that) its headline may be the one the catalog expects."""
+    reasons = []
+    if evidence["control"]["supported"]:
+        reasons.append("its negative control came out supported")
+    if evidence["pin"] and evidence["pin"]["holds"] is False:
+        reasons.append("its pinned part no longer holds")
+    if claim.get("passed") is False and evidence["reference"] and evidence["reference"]["consistent"] is False:
+        reasons.append("this run lies outside the reference's prediction")
+    if claim.get("passed") is False and not reasons and as_catalog_expects:
+        reasons.append("the test failed")
+    return reasons
+
+
+def claim_view(recorded: Mapping, index: int) -> dict:
+    claim = results_file.with_defaults(recorded)
     verdict = str(claim.get("verdict", "unknown"))
+    headline = str(claim.get("headline") or verdict)
     expected = str(claim.get("expected", "unknown"))
     anchor = f"claim-{index}"
     details = claim.get("details")
+    evidence = claim_evidence.evidence(claim)
+    untested = headline == UNTESTED
+    as_catalog_expects = headline == expected or headline == "skipped"
+    failing = [] if untested else _failing_because(claim, evidence, as_catalog_expects)
     return {
         "anchor": anchor,
         "id": str(claim.get("id", f"#{index + 1}")),
@@ -151,22 +146,26 @@ def claim_view(claim: Mapping, index: int) -> dict:
         "section": str(claim.get("section") or "(no section)"),
         "quote": str(claim.get("quote", "")),
         "short_quote": short(claim.get("quote", "")),
-        "verdict": verdict,
-        "verdict_class": verdict_class(verdict),
-        "expected": expected,
-        "expected_class": verdict_class(expected),
-        "as_expected": verdict == expected or verdict == "skipped",
-        "disagrees_with_note": verdict in DECISIONS and verdict != NOTE_PREDICTS,
-        "effect_short": (f"{number(claim.get('effect'))} [{number(claim.get('ci_low'))}, {number(claim.get('ci_high'))}]"
+        "reading": str(claim.get("reading") or ""),
+        **_verdict("verdict", verdict), **_verdict("headline", headline), **_verdict("expected", expected),
+        "pooled": evidence["reference"] is not None,
+        "untested": untested,
+        # Untested claims are neither as expected nor not: the catalog fixed that they cannot be tested here.
+        "as_expected": None if untested else as_catalog_expects and not failing,
+        "failing_because": failing,
+        # The note asserts each claim: refuted contradicts it; negligible holds, by less than matters.
+        "disagrees_with_note": headline == "refuted",
+        "effect_short": (f"{number(claim.get('effect'))} {interval(claim.get('ci_low'), claim.get('ci_high'))}"
                          if claim.get("test") is not None else ""),
-        "reason": str(claim.get("reason") or ""),
+        "reason": str((claim.get("untested_reason") if untested else None) or claim.get("reason") or ""),
         "decision_rows": decision_rows(claim),
         "run_rows": run_rows(claim),
-        "notes": _strings(claim.get("notes")),
+        "notes": strings(claim.get("notes")),
         "rationale": str(claim.get("rationale") or ""),
         "rerun": str(claim.get("rerun") or ""),
         "figures": figures(claim, anchor),
         "details": _pretty(details) if details else "",
+        **evidence,
     }
 
 
@@ -178,12 +177,13 @@ def sections(views: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(grouped.items())
 
 
-def verdict_counts(views: list[dict]) -> list[tuple[str, int, str]]:
-    counts: dict[str, int] = {}
-    for view in views:
-        counts[view["verdict"]] = counts.get(view["verdict"], 0) + 1
+def verdict_counts(verdicts: list[str], always: tuple[str, ...] = COUNTED) -> list[tuple[str, int, str, str]]:
+    """(verdict, count, css class, symbol) in the vocabulary's order: `always` even at zero, others when met."""
+    counts = {verdict: 0 for verdict in always}
+    for verdict in verdicts:
+        counts[verdict] = counts.get(verdict, 0) + 1
     ordered = [v for v in VERDICT_ORDER if v in counts] + sorted(v for v in counts if v not in VERDICT_ORDER)
-    return [(verdict, counts[verdict], verdict_class(verdict)) for verdict in ordered]
+    return [(verdict, counts[verdict], verdict_class(verdict), symbol(verdict)) for verdict in ordered]
 
 
 def environment_rows(environment) -> list[tuple[str, str]]:

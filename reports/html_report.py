@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports import claim_view, results_file
+from reports import claim_evidence, claim_view, results_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -34,18 +34,45 @@ class _Readable(dict):
         return "?" if value is None or value == "" else value
 
 
+def summary(views: list[dict]) -> dict:
+    """The top of the page: headline counts, how many came out as the catalog expects (untested claims count as
+    neither), and the lists of claims the data disagree with, that hold by less than matters, or left open."""
+    tested = [view for view in views if not view["untested"]]
+    return {
+        "counts": claim_view.verdict_counts([view["headline"] for view in views]),
+        "as_expected": sum(bool(view["as_expected"]) for view in tested), "total": len(tested),
+        "untested_count": len(views) - len(tested),
+        "disagree": [view for view in views if view["disagrees_with_note"]],
+        "negligible": [view for view in views if view["headline"] == "negligible"],
+        "open": [view for view in views if view["headline"] == "inconclusive"],
+        "unexpected": [view for view in tested if not view["as_expected"]],
+        "flag_counts": _flag_counts(views),
+    }
+
+
+def _flag_counts(views: list[dict]) -> list[tuple[str, str, int]]:
+    """(severity, words, how many claims) for each flag any card carries; revisions are told apart by count."""
+    counts: dict[tuple[str, str], int] = {}
+    for view in views:
+        for severity, words in view["flags"]:
+            key = (severity, f"{claim_evidence.REVISED} after the data were seen"
+                   if words.startswith(claim_evidence.REVISED) else words)
+            counts[key] = counts.get(key, 0) + 1
+    return [(severity, words, count) for (severity, words), count in counts.items()]
+
+
 def render(document: dict) -> str:
     views = [claim_view.claim_view(claim, index) for index, claim in enumerate(document.get("claims") or [])
              if isinstance(claim, Mapping)]
     environment = document.get("environment") if isinstance(document.get("environment"), Mapping) else {}
     run = document.get("run") if isinstance(document.get("run"), Mapping) else {}
+    upgraded = f" (read from v{document['upgraded_from']})" if document.get("upgraded_from") is not None else ""
     return template_environment().get_template("index.html.j2").render(
-        run=_Readable(run), env=_Readable(environment), schema=f"{document.get('schema')} "
-        f"v{document.get('schema_version')}", counts=claim_view.verdict_counts(views), total=len(views),
-        as_expected=sum(view["as_expected"] for view in views),
-        disagree=[view for view in views if view["disagrees_with_note"]],
-        unexpected=[view for view in views if not view["as_expected"]],
-        environment=claim_view.environment_rows(environment), grouped=claim_view.sections(views),
+        run=_Readable(run), env=_Readable(environment),
+        schema=f"{document.get('schema')} v{document.get('schema_version')}{upgraded}",
+        environment=claim_view.environment_rows(environment), **summary(views),
+        grouped=claim_view.sections([view for view in views if not view["untested"]]),
+        untested=[view for view in views if view["untested"]],
     )
 
 

@@ -7,7 +7,9 @@ Columns are ordered by TensorFlow version, Keras 2 before Keras 3 on the same Te
 tf216-legacy is a TensorFlow change and tf216-legacy → tf216 the Keras 3 change). A cell is highlighted
 when its verdict differs from the column to its left, or its effect interval no longer overlaps that
 column's (reports.changes decides both); a claim a version skipped shows the reason in the same row.
-Each column is also compared with its committed baseline, where there is one.
+Each column is also compared with its committed baseline, where there is one. A cell shows the claim's headline
+(the pooled reference's verdict where the claim has one, with this run's beside it); negligible and untested
+cells are told apart by colour, symbol and word.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports import changes, claim_view, compare, html_report, results_file
+from reports import changes, claim_evidence, claim_view, compare, html_report, results_file
+from reports.wording import interval, number, short, symbol, verdict_class
 
 NOT_IN_RUN = "not in this run"
 
@@ -71,26 +74,29 @@ def claim_ids(columns: list[Column]) -> list[str]:
 
 
 def _since(change: changes.Change, previous: dict) -> str:
-    """A cell's short account of a regression from the cell to its left."""
+    """A cell's short account of a regression from the cell to its left (verdicts compared are the runs')."""
     if change.what == "verdict":
-        return f"was {previous.get('verdict')}"
-    return f"effect moved from {claim_view.number(previous.get('effect'))}"
+        return f"{'this run ' if previous.get('reference') else ''}was {previous.get('verdict')}"
+    return f"effect moved from {number(previous.get('effect'))}"
 
 
 def cell(claim: dict | None, previous: dict | None, previous_label: str, baseline: list | None) -> dict:
     if claim is None:
-        return {"verdict": NOT_IN_RUN, "verdict_class": "absent", "effect": "", "effect_name": "", "reason": "",
-                "expected": "", "since": [], "why": "", "baseline": ""}
-    verdict = str(claim.get("verdict"))
+        return {"verdict": NOT_IN_RUN, "verdict_class": "absent", "symbol": "", "run_verdict": "", "effect": "",
+                "effect_name": "", "reason": "", "expected": "", "fails": [], "since": [], "why": "", "baseline": ""}
+    verdict = str(claim.get("headline") or claim.get("verdict"))
     found = [change for change in changes.claim_changes("", previous, claim) if change.regression] if previous else []
     decided = claim.get("test") is not None
+    reason = claim.get("untested_reason") if verdict == "untested" else None
     return {
-        "verdict": verdict, "verdict_class": claim_view.verdict_class(verdict),
-        "effect": (f"{claim_view.number(claim.get('effect'))} [{claim_view.number(claim.get('ci_low'))}, "
-                   f"{claim_view.number(claim.get('ci_high'))}]") if decided else "",
+        "verdict": verdict, "verdict_class": verdict_class(verdict), "symbol": symbol(verdict),
+        "run_verdict": str(claim.get("verdict")) if claim.get("reference") else "",
+        "effect": (f"{number(claim.get('effect'))} {interval(claim.get('ci_low'), claim.get('ci_high'))}"
+                   if decided else ""),
         "effect_name": str(claim.get("effect_name") or ""),
-        "reason": claim_view.short(claim.get("reason") or "", 160),
+        "reason": short(reason or claim.get("reason") or "", 160),
         "expected": str(claim.get("expected")) if claim.get("expected") != verdict and verdict != "skipped" else "",
+        "fails": [words for severity, words in claim_evidence.evidence(claim)["flags"] if severity == "fail"],
         "since": [_since(change, previous) for change in found],
         "why": "; ".join(f"vs {previous_label}: {change.why}" for change in found),
         "baseline": "; ".join(change.why for change in baseline or [] if change.regression),
@@ -114,7 +120,7 @@ def rows(columns: list[Column]) -> list[tuple[str, list[dict]]]:
             if claim is not None:
                 previous, previous_label = claim, _label(column)
         grouped.setdefault(str(first.get("section") or "(no section)"), []).append(
-            {"id": claim_id, "quote": claim_view.short(first.get("quote", ""), 110), "kind": str(first.get("kind", "")),
+            {"id": claim_id, "quote": short(first.get("quote", ""), 110), "kind": str(first.get("kind", "")),
              "cells": cells, "changed": any(c["since"] or c["baseline"] for c in cells)})
     return list(grouped.items())
 
@@ -134,7 +140,8 @@ def render(columns: list[Column]) -> str:
     headers = [{"name": str(column.run.get("name")), "tensorflow": column.environment.get("tensorflow"),
                 "keras": column.environment.get("keras"), "path": str(column.path),
                 "profile": column.run.get("profile"), "seed": column.run.get("seed"), "status": column.run.get("status"),
-                "counts": claim_view.verdict_counts([{"verdict": str(c.get("verdict"))} for c in column.claims.values()]),
+                "counts": claim_view.verdict_counts([str(c.get("headline") or c.get("verdict"))
+                                                     for c in column.claims.values()], always=()),
                 "baseline": str(column.baseline_path) if column.baseline_path else ""} for column in columns]
     return html_report.template_environment().get_template("matrix.html.j2").render(
         headers=headers, grouped=rows(columns), transitions=transitions(columns))

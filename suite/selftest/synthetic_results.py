@@ -2,7 +2,10 @@
 
 `decided` builds one claim as the harness records it; `hostile_document` holds one claim of every shape
 the report must survive: each series kind, panels, an unknown kind, a malformed series, skipped, error,
-not run, an unknown verdict, and hostile text (markup, quotes, `$`, non-ASCII, a very long line).
+not run, an unknown verdict, malformed schema-2 fields, and hostile text (markup, quotes, `$`, non-ASCII, a
+very long line). `evidence_document` holds a claim for each part of schema 2 (negligible, untested, a pooled
+reference, a control that came out supported, underpowered, revised twice); `version_1_document` is a file
+as schema 1 wrote it.
 """
 from __future__ import annotations
 
@@ -82,7 +85,74 @@ def hostile_document() -> dict:
         outcome("RUN-ERROR", "error", f"call: ValueError: probe exploded {HOSTILE}"),
         outcome("RUN-NOT-RUN", "not run", "the run ended (interrupted) before this claim ran"),
         outcome("RUN-ODD-VERDICT", "<img src=x onerror=alert(1)>", "a hand-edited verdict"),
+        decided("V2-MALFORMED", "inconclusive", reading=HOSTILE, headline=None, underpowered="maybe",
+                stability="yesterday", reference=[1, 2], pin="pinned", control=3, findings={"a": HOSTILE},
+                revisions=[HOSTILE, {"date": None, "change": HOSTILE}]),
         {"id": "BARE-MINIMUM", "kind": "api", "quote": "only the fields the loader requires", "expected": "supported",
          "verdict": "supported", "passed": True, "duration_s": 0.1, "seed": 1},
     ]
     return document(claims, name=HOSTILE)
+
+
+CALIBRATED = {"basis": "calibration", "agreed": 20, "seeds": 20, "target": "20 of 20", "meets_target": True,
+              "seed_set": "fresh-2026", "fresh": True, "text": "20 of 20 fresh seeds agreed with the catalog"}
+QUIET_CONTROL = {"name": "shuffled labels", "decision": "inconclusive", "effect": 0.01, "ci_low": -0.05,
+                 "ci_high": 0.07, "summary": "no effect where none exists", "supported": False}
+
+
+def schema_2(claim: dict, *, reading: str, stability: dict | None = None, **fields) -> dict:
+    """A claim as schema 2 records it: `claim` with a reading, a stability record and the other new fields."""
+    return {**claim, "headline": claim["verdict"], "reading": reading, "underpowered": False,
+            "stability": stability or CALIBRATED, "reference": None, "pin": None, "control": QUIET_CONTROL,
+            "revisions": [], "findings": [], **fields}
+
+
+def evidence_document() -> dict:
+    """One claim for each part of schema 2 the report shows, in this order."""
+    untested = outcome("V2-UNTESTED", "untested", "", expected="untested")
+    del untested["reason"]
+    claims = [
+        schema_2(decided("V2-NEGLIGIBLE", "negligible", kind="speed", section="Nonsaturating activations"),
+                 reading=("ELU is 5% slower at inference on this CPU: the note holds, by less than the 10% that "
+                          "matters."),
+                 pin={"what": "ELU slower than ReLU", "low": 1.0, "high": None, "holds": True,
+                      "text": "ELU is still measurably slower"}),
+        schema_2(untested, reading="Whether SELU helps on huge datasets needs compute this suite does not have.",
+                 stability={"basis": "none", "text": ""}, control=None, headline="untested",
+                 untested_reason="needs an ImageNet-scale run to be fair"),
+        schema_2(decided("V2-POOLED", "inconclusive", expected="supported", effect=0.009, ci=(-0.004, 0.022),
+                         passed=True),
+                 headline="supported", reading="Leaky slopes of 0.2 beat 0.01, by a hair, over 1200 seeds.",
+                 stability={"basis": "pooled reference", "agreed": None, "seeds": 1200, "target": "19 of 20",
+                            "meets_target": None, "seed_set": "calibration", "fresh": True,
+                            "text": "pooled over 1200 seeds"},
+                 reference={"verdict": "supported", "effect": 0.009, "ci_low": 0.001, "ci_high": 0.017,
+                            "ci_level": 0.95, "runs": 20, "seeds_per_run": 60, "date": "2026-11-30",
+                            "tensorflow": "2.21.0", "command": "tox -e claims -- --claim V2-POOLED --calibrate 20",
+                            "p_value": 0.034, "prediction_low": -0.02, "prediction_high": 0.038,
+                            "prediction_level": 0.95, "consistent": True,
+                            "text": "this run lies where a run of 60 seeds should"}),
+        schema_2(decided("V2-CONTROL-FAILS", passed=False), reading="He init keeps the variance of ReLU layers.",
+                 control={**QUIET_CONTROL, "decision": "supported", "effect": 0.3, "ci_low": 0.2, "ci_high": 0.4,
+                          "supported": True, "summary": "the control found an effect"}),
+        schema_2(decided("V2-UNDERPOWERED", "inconclusive"), reading="Too few seeds to tell PReLU from ReLU.",
+                 underpowered=True, detectable_effect=0.35,
+                 stability={**CALIBRATED, "agreed": 14, "meets_target": False, "fresh": False,
+                            "text": "14 of 20 seeds agreed"}),
+        schema_2(decided("V2-REVISED", "refuted"), reading="Glorot init does not keep the gradient variance here.",
+                 findings=["Keras 3.4 drops the seed of a cloned initializer", HOSTILE],
+                 revisions=[{"date": "2026-10-02", "commit": "0123456789abcdef", "field": "min_effect",
+                             "change": "0.05 → 0.1", "reason": "the note's 'roughly' read as 10%"},
+                            {"date": "2026-11-15", "commit": "fedcba9876543210", "field": "sizes.n",
+                             "change": "40 → 80", "reason": "calibration missed the target"}]),
+        schema_2(decided("V2-PLAIN"), reading="", control=None),
+    ]
+    return document(claims, name="evidence")
+
+
+def version_1_document() -> dict:
+    """A results file exactly as schema 1 wrote it: no schema-2 field, one claim with a calibration record."""
+    recorded = {"agreed": 19, "seeds": 20, "profile": "quick", "date": "2026-11-30", "tensorflow": "2.21.0"}
+    claims = [decided("V1-ONE", calibration_record=recorded), decided("V1-TWO", "refuted", expected="supported"),
+              outcome("V1-SKIPPED", "skipped", "this Keras lacks the API")]
+    return {**document(claims, name="claims"), "schema_version": 1}

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from reports import html_report, plots
+from reports.wording import SYMBOLS
 from suite.selftest.synthetic_results import HOSTILE, decided, document, hostile_document
 
 pytestmark = pytest.mark.selftest
@@ -131,8 +132,9 @@ def test_the_summary_counts_verdicts_and_lists_the_surprises(hostile, page):
     summary = page[page.index('class="summary"'):page.index('class="filters"')]
     counts = Counter(claim["verdict"] for claim in hostile["claims"])
     for verdict, count in counts.items():
-        if verdict in ("supported", "refuted", "inconclusive", "skipped", "error", "not run"):
-            assert f'<span class="count">{count}</span><span class="label">{verdict}</span>' in summary
+        if verdict in SYMBOLS:
+            assert (f'<span class="count">{count}</span><span class="label"><span class="symbol" aria-hidden="true">'
+                    f'{SYMBOLS[verdict]}</span> {verdict}</span>') in summary
     unexpected = summary[summary.index("Not as the catalog expects"):]
     for claim_id in ("UNDRAWABLE-0", "RUN-ERROR", "RUN-NOT-RUN", "RUN-ODD-VERDICT"):
         assert f"<code>{claim_id}</code>" in unexpected
