@@ -5,7 +5,8 @@
 
 A baseline is the results file less what a comparison never reads and what only bloats a diff: the
 plotted series, the free-form details and the command line. Everything `reports.compare` compares
-(verdicts, effects, intervals, notes, expectations, settings) is kept as recorded.
+(verdicts, effects, intervals, notes, expectations, settings, and of a speed claim's details its time
+ratios, which its shift gate compares) is kept as recorded.
 """
 from __future__ import annotations
 
@@ -17,14 +18,25 @@ from reports import compare, results_file
 
 DROPPED_CLAIM_FIELDS = ("series", "details")
 DROPPED_RUN_FIELDS = ("argv",)
+# Of a speed claim's details, each comparison's identity and ratio (reports.changes.speed_shift).
+KEPT_COMPARISON_FIELDS = ("device", "level", "numerator", "denominator", "ratio", "ci_low", "ci_high")
 LOCAL_RUN = "local"  # what fixtures.results names a run made without tox (no DEEPCLAIMS_RUN_NAME)
+
+
+def _slim_claim(claim: dict) -> dict:
+    kept = {key: value for key, value in claim.items() if key not in DROPPED_CLAIM_FIELDS}
+    details = claim.get("details")
+    comparisons = details.get("comparisons") if isinstance(details, dict) else None
+    if isinstance(comparisons, list) and comparisons:
+        kept["details"] = {"comparisons": [{key: comparison.get(key) for key in KEPT_COMPARISON_FIELDS}
+                                           for comparison in comparisons if isinstance(comparison, dict)]}
+    return kept
 
 
 def slim(document: dict) -> dict:
     run = {key: value for key, value in document["run"].items() if key not in DROPPED_RUN_FIELDS}
-    claims = [{key: value for key, value in claim.items() if key not in DROPPED_CLAIM_FIELDS}
-              for claim in document["claims"]]
-    return results_file.document(run=run, environment=document["environment"], claims=claims)
+    return results_file.document(run=run, environment=document["environment"],
+                                 claims=[_slim_claim(claim) for claim in document["claims"]])
 
 
 def save(results_path: Path, baselines_dir: Path) -> Path:

@@ -1,11 +1,14 @@
-"""Compare results against committed baselines; exit 1 on a verdict change or a significant effect shift.
+"""Compare results against committed baselines; exit 1 on a regression (reports.changes says which changes are).
 
     python -m reports.compare                      # each run under reports/out/ against its baseline
     python -m reports.compare BASELINE RESULTS     # two given files
 
 A run's baseline is fixtures/baselines/<run name>.json, the run name being the tox env that wrote it
-(`claims`, `tf215`, ...). Each change is printed on one line naming the claim and why. Exit status: 0 when
-nothing regressed, 1 when something did, 2 when a file cannot be used (one line naming it, no traceback).
+(`claims`, `tf215`, ...). Each change is printed on one line naming the claim and why, as a REGRESSION (a
+verdict changed, an effect shifted significantly, a speed ratio moved beyond its gate factor) or a note (a
+claim on one side only or not decided on one side, a verdict flip of a speed claim near its margin, ...).
+Exit status: 0 when nothing regressed, 1 when something did, 2 when a file cannot be used (one line naming
+it, no traceback).
 """
 from __future__ import annotations
 
@@ -95,7 +98,8 @@ def main(argv=None, out=sys.stdout) -> int:
     parser.add_argument("results", nargs="?", type=Path, help="results JSON to check")
     add_run_arguments(parser)
     parser.add_argument("--count-speed-effects", action="store_true",
-                        help="count a speed claim's effect shift as a regression (same machine and load only)")
+                        help="also count a speed claim's interval shift as a regression (same machine and load only); "
+                             "a ratio that moved beyond its gate factor counts regardless")
     parser.add_argument("--only-common", action="store_true",
                         help="compare only claims both files hold (a run of a few claims against a full baseline)")
     args = parser.parse_args(argv)

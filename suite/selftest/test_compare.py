@@ -62,11 +62,46 @@ def test_a_speed_shift_is_noted_unless_counted():
     assert counted == {"ELU-SLOWER": ["effect"]}
 
 
-def test_a_missing_claim_is_flagged_and_a_new_one_is_noted():
+def noted(before: dict, after: dict) -> dict[str, list[str]]:
+    found = {}
+    for change in changes.document_changes(before, after):
+        assert not change.regression, change
+        found.setdefault(change.claim_id, []).append(change.what)
+    return found
+
+
+def test_a_claim_on_one_side_only_is_a_note_never_a_regression():
     after = baseline_run(**{"GLOROT-VAR": None, "SELU-NEW": decided("SELU-NEW")})
-    assert flagged(baseline_run(), after) == {"GLOROT-VAR": ["missing"]}
-    assert "SELU-NEW" in {c.claim_id for c in changes.document_changes(baseline_run(), after)}
-    assert flagged(baseline_run(), after, only_common=True) == {}
+    assert noted(baseline_run(), after) == {"GLOROT-VAR": ["missing"], "SELU-NEW": ["new"]}
+    assert noted(after, baseline_run()) == {"GLOROT-VAR": ["new"], "SELU-NEW": ["missing"]}
+    assert changes.document_changes(baseline_run(), after, only_common=True) == []
+
+
+@pytest.mark.parametrize("undecided", ["not run", "skipped", "untested"])
+def test_a_claim_not_decided_on_either_side_is_a_note_never_a_regression(undecided):
+    """The README's own workflow: a baseline made without the speed claims holds them as "not run"."""
+    absent = baseline_run(**{"HE-VAR": outcome("HE-VAR", undecided, "not in this run"),
+                             "ELU-SLOWER": outcome("ELU-SLOWER", undecided, "deselected")})
+    assert noted(absent, baseline_run()) == {"HE-VAR": ["undecided"], "ELU-SLOWER": ["undecided"]}
+    assert noted(baseline_run(), absent) == {"HE-VAR": ["undecided"], "ELU-SLOWER": ["undecided"]}
+    assert changes.document_changes(absent, absent) == []
+
+
+@pytest.mark.parametrize("before, after", [("supported", "negligible"), ("negligible", "supported"),
+                                           ("negligible", "refuted"), ("supported", "error")])
+def test_a_real_verdict_change_is_still_a_regression(before, after):
+    run = baseline_run(**{"HE-VAR": decided("HE-VAR", after, expected=before, effect=1.0, ci=(0.9, 1.1))})
+    start = baseline_run(**{"HE-VAR": decided("HE-VAR", before, effect=1.0, ci=(0.9, 1.1))})
+    assert flagged(start, run) == {"HE-VAR": ["verdict"]}
+
+
+def test_fields_a_reader_does_not_know_are_ignored():
+    """Schema 2 adds fields (and a later version may add more): a comparison reads what it knows."""
+    extra = {"headline": "supported", "stability": {"basis": "none"}, "findings": [{"text": "x"}], "unheard_of": [1]}
+    richer = baseline_run(**{claim_id: {**claim, **extra} for claim_id, claim in
+                             ((c["id"], c) for c in baseline_run()["claims"])})
+    richer["schema_version"], richer["run"]["new_setting"] = 2, True
+    assert changes.document_changes(baseline_run(), richer) == []
 
 
 def test_api_notes_that_differ_are_reported_as_notes():
