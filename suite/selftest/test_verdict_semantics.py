@@ -127,3 +127,11 @@ def test_every_verdict_has_a_plain_reading(decision, words):
                          effect_name="time ratio", unit="x", min_effect=0.1)
     assert words in text and "ELU is slower at inference" in text
     assert plain_reading("untested", finding="x", reason="no large images offline").startswith("Not tested here")
+
+
+def test_a_named_seed_set_gives_calibration_seeds_that_chose_nothing():
+    from fixtures import seeds
+    set_a = {seeds.calibration_seed(seeds.DEFAULT_SEED, r) for r in range(20)}
+    set_b = {seeds.calibration_seed(seeds.DEFAULT_SEED, r, "B") for r in range(20)}
+    assert len(set_a) == len(set_b) == 20 and not set_a & set_b
+    assert seeds.calibration_seed(seeds.DEFAULT_SEED, 3, "A") == seeds.calibration_seed(seeds.DEFAULT_SEED, 3)
