@@ -70,4 +70,6 @@ def test_the_comparison_page_lines_up_every_claim_with_no_console_error(browser,
     assert cells == [2, 2, 2]
     changed = browser.run("return Array.from(document.querySelectorAll('td.cell.changed'))"
                           ".map(cell => cell.closest('tr').dataset.claim)")
-    assert changed == ["A-ONE", "A-TWO"]
+    # A-TWO was skipped on TF 2.15: with nothing to compare, a skip on one side is a note, not a change
+    # (issue 18: no false regressions); A-ONE's verdict did change.
+    assert changed == ["A-ONE"]
