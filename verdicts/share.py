@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from verdicts.record import INCONCLUSIVE, SUPPORTED, Verdict, one_sided
+from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, SUPPORTED, Verdict
 
 
 def _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t):
@@ -43,8 +43,11 @@ def share_removed_by_fieller(baseline, counterfactual, *, share: float, alpha: f
     low, high = (-math.inf, math.inf) if interval is None else (1 - interval[1], 1 - interval[0])
     # Support needs the share shown above the claimed one; a share shown above 0 but below it is a part,
     # smaller than claimed: negligible.
-    decision = SUPPORTED if low > share else one_sided(low > 0, high, share)
-    if decision == SUPPORTED and not low > share:
+    if low > share:
+        decision = SUPPORTED
+    elif high < share:
+        decision = NEGLIGIBLE if low > 0 else REFUTED
+    else:
         decision = INCONCLUSIVE
     # One-sided test of H0: share removed <= `share`, i.e. mu_cf >= (1 - share) mu_base (baseline > 0).
     rho0 = 1 - share
