@@ -1,2 +1,2 @@
-"""Wiring only: the deepclaims plugin lives in fixtures/plugin.py."""
-pytest_plugins = ["fixtures.plugin"]
+"""Wiring only: the deepclaims plugin lives in pytest_deepclaims/plugin.py."""
+pytest_plugins = ["pytest_deepclaims.plugin"]

@@ -20,7 +20,7 @@ DROPPED_CLAIM_FIELDS = ("series", "details")
 DROPPED_RUN_FIELDS = ("argv",)
 # Of a speed claim's details, each comparison's identity and ratio (reports.changes.speed_shift).
 KEPT_COMPARISON_FIELDS = ("device", "level", "numerator", "denominator", "ratio", "ci_low", "ci_high")
-LOCAL_RUN = "local"  # what fixtures.results names a run made without tox (no DEEPCLAIMS_RUN_NAME)
+LOCAL_RUN = "local"  # what pytest_deepclaims.results names a run made without tox (no DEEPCLAIMS_RUN_NAME)
 
 
 def _slim_claim(claim: dict) -> dict:

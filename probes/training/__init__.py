@@ -2,7 +2,7 @@
 
 How to use it (on scikit-learn's digits, standardized, fixed split)::
 
-    from fixtures.data import digits
+    from probes.datasets import digits
     from probes.training import MLP, optimizer, train_seeds
 
     run = train_seeds(

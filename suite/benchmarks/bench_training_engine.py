@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 
-from fixtures.data import digits
+from probes.datasets import digits
 from probes.keras_api import keras, tf
 from probes.training import MLP, optimizer, train_seeds
 from probes.training.reference import keras_mlp

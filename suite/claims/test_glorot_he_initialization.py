@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from fixtures import initializer_laws as laws
-from fixtures.hypothesis_draws import hypothesis_examples
-from fixtures.note import listed_initializer_names
-from fixtures.series import per_layer_lines
+from pytest_deepclaims.hypothesis_draws import hypothesis_examples
+from pytest_deepclaims.note import listed_initializer_names
+from pytest_deepclaims.series import per_layer_lines
 from probes import initializers
 from probes.dense_stack import Init
 from probes.forward import forward_moments

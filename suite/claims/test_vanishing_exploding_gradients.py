@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fixtures.series import per_layer_lines
+from pytest_deepclaims.series import per_layer_lines
 from probes.dense_stack import OLD_UNIFORM, STANDARD_NORMAL, Init
 from probes.forward import forward_moments
 from probes.gradients import sgd_relative_changes, weight_gradient_rms

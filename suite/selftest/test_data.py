@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fixtures.data import DataUnavailable, digits, fashion_mnist
+from probes.datasets import DataUnavailable, digits, fashion_mnist
 
 
 def test_digits_split_is_fixed_stratified_and_standardized():

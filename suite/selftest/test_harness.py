@@ -56,7 +56,7 @@ def project(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     monkeypatch.syspath_prepend(str(REPO))
     pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\nclaims_root = suite/claims\n")
-    pytester.makeconftest('pytest_plugins = ["fixtures.plugin"]\n')
+    pytester.makeconftest('pytest_plugins = ["pytest_deepclaims.plugin"]\n')
     pytester.path.joinpath("claims.toml").write_text(entry("PLANT-ONE", QUOTE_DEFAULT) + entry("PLANT-TWO", QUOTE_LIST))
     claims = pytester.mkdir("suite").joinpath("claims")
     claims.mkdir()
@@ -222,7 +222,7 @@ def test_an_unsupported_tensorflow_skips_every_claim_with_the_reason(project):
     project.makeconftest('''
 from importlib import metadata
 
-pytest_plugins = ["fixtures.plugin"]
+pytest_plugins = ["pytest_deepclaims.plugin"]
 real_version = metadata.version
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fixtures.data import digits
+from probes.datasets import digits
 from probes.activations import RReLU
 from probes.keras_api import tf
 from probes.training import MLP, Variant, optimizer, train_seeds, train_variants

@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from fixtures import catalog, revisions, stability
+from pytest_deepclaims import catalog, revisions, stability
 from verdicts.location import mean_greater_by_t
 from verdicts.reading import plain_reading
 from verdicts.reference import CONSISTENCY_ALPHA, judge_run, pooled_reference, prediction_interval
@@ -115,8 +115,8 @@ def test_an_expected_verdict_changed_without_a_revision_is_rejected():
 
 
 def test_the_committed_baselines_need_no_unexplained_change():
-    from fixtures.plugin import unexplained_expected_changes
-    assert unexplained_expected_changes(catalog.load_catalog(), catalog.CATALOG_PATH.with_name("baselines")) == []
+    from pytest_deepclaims.plugin import unexplained_expected_changes
+    assert unexplained_expected_changes(catalog.load_catalog(), catalog.FIXTURES / "baselines") == []
 
 
 @pytest.mark.parametrize("decision, words", [("supported", "The note holds"),
@@ -130,7 +130,7 @@ def test_every_verdict_has_a_plain_reading(decision, words):
 
 
 def test_a_named_seed_set_gives_calibration_seeds_that_chose_nothing():
-    from fixtures import seeds
+    from pytest_deepclaims import seeds
     set_a = {seeds.calibration_seed(seeds.DEFAULT_SEED, r) for r in range(20)}
     set_b = {seeds.calibration_seed(seeds.DEFAULT_SEED, r, "B") for r in range(20)}
     assert len(set_a) == len(set_b) == 20 and not set_a & set_b

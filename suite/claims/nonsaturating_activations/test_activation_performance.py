@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from fixtures.data import digits
+from probes.datasets import digits
 from probes.activations import RRELU_LOWER, RRELU_UPPER
 from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts.location import shift_greater_by_wilcoxon

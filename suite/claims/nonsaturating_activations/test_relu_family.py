@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fixtures.data import digits
+from probes.datasets import digits
 from probes.activations import values_and_gradients
 from probes.training import MLP, Variant, optimizer, train_variants
 from probes.training.units import silence_first_layer_units, silent_share, silent_share_curve, silent_units

@@ -10,7 +10,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from fixtures.data import DataUnavailable, digits, fashion_mnist
+from probes.datasets import DataUnavailable, digits, fashion_mnist
 from probes import selu, selu_theory
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import Bounds, layers_within_bounds_by_tost

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from fixtures.data import digits, digits_raw
+from probes.datasets import digits, digits_raw
 from probes import selu
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import inside_by_layer, layers_to_enter

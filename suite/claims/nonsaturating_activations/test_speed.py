@@ -1,6 +1,6 @@
 """Claims of the note's section "Nonsaturating Activation Functions" about speed.
 
-Each test times its activations at several levels (fixtures/speed_bench.py: the op alone at a
+Each test times its activations at several levels (pytest_deepclaims/speed_bench.py: the op alone at a
 cache-resident and a memory-sized tensor, a deep MLP's compiled inference, a training step) in
 interleaved rounds under pytest-benchmark (each model level from several builds, its replicates), and decides at the level the note's sentence is about; the
 other levels are judged too and reported, so the verdict says at which levels the sentence holds.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fixtures.data import digits
-from fixtures.speed_bench import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, SpeedBench
+from probes.datasets import digits
+from pytest_deepclaims.speed_bench import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, SpeedBench
 from probes.activation_speed import protocol_train_step_call
 from probes.training import MLP, optimizer, train_seeds
 from probes.training.reference import keras_mlp
