@@ -56,12 +56,13 @@ def consistent_with_reference(effect: float | None, reference) -> dict:
 
 
 def judge_run(decision: str, effect: float | None, *, expected: str, reference=None, pin=None,
-              control_decision: str | None = None) -> dict:
+              control_decision: str | None = None, watch=None, watched: float | None = None) -> dict:
     """What one run of a claim must show to pass, decided jointly: its verdict equals the expected one
     (or, with a pooled reference, its effect lies within the reference's prediction interval, and the
     headline is the reference's verdict); the part a pinned verdict still holds to (`pin`: bounds on the
     effect) still holds; and the negative control, where the effect is absent by construction, is not
-    supported. `failures` says, one line each, what did not hold."""
+    supported; and a watched finding (`watch`: its bounds, `watched`: its value) stays within its bounds.
+    `failures` says, one line each, what did not hold."""
     failures = []
     consistency = None
     if reference is not None:
@@ -82,11 +83,18 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
         if not pin_holds:
             failures.append(f"what still held no longer does ({pin['what']}): effect "
                             f"{effect if effect is None else format(effect, '.4g')} outside [{low:.4g}, {high:.4g}]")
+    watch_holds = None
+    if watch is not None:
+        low, high = watch.get("low") or -math.inf, watch.get("high") or math.inf
+        watch_holds = bool(watched is not None and math.isfinite(watched) and low <= watched <= high)
+        if not watch_holds:
+            failures.append(f"a watched finding no longer holds ({watch['what']}): "
+                            f"{watched if watched is None else format(watched, '.4g')} outside [{low:.4g}, {high:.4g}]")
     control_supported = control_decision == SUPPORTED
     if control_supported:
         failures.append("the negative control (the effect absent by construction) came out supported: "
                         "this decision cannot go the other way")
-    return {"headline": headline, "consistency": consistency, "pin_holds": pin_holds,
+    return {"headline": headline, "consistency": consistency, "pin_holds": pin_holds, "watch_holds": watch_holds,
             "control_supported": control_supported, "failures": failures}
 
 
