@@ -8,7 +8,7 @@ import pytest
 from hypothesis import strategies as st
 from scipy import stats
 
-from fixtures import initializer_laws as laws
+from verdicts.theory import initializer_laws as laws
 from pytest_deepclaims.hypothesis_draws import hypothesis_examples
 from pytest_deepclaims.note import listed_initializer_names
 from pytest_deepclaims.series import per_layer_lines

@@ -1,11 +1,11 @@
-"""The documented initializer laws (fixtures/initializer_laws.py) that INIT-* claims compare Keras with:
+"""The documented initializer laws (verdicts/theory/initializer_laws.py) that INIT-* claims compare Keras with:
 each law's variance is scale / fan, fans count the receptive field, and the kurtosis the variance
 intervals use is the law's own. scipy only."""
 import math
 
 import pytest
 
-from fixtures import initializer_laws as laws
+from verdicts.theory import initializer_laws as laws
 
 SHAPES = [(300, 100), (5, 40, 96), (3, 3, 32, 64), (7,)]
 

@@ -1,4 +1,4 @@
-"""The SELU moment map (probes/selu_theory.py, numpy/scipy only): its quadrature against scipy's adaptive
+"""The SELU moment map (verdicts/theory/selu.py, numpy/scipy only): its quadrature against scipy's adaptive
 integration, its constants against the paper's digits, and its fixed point and Jacobian against the paper."""
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from probes import selu_theory
+from verdicts.theory import selu as selu_theory
 
 # Klambauer et al. 2017, eq. (14), to the digits the paper prints.
 PAPER_ALPHA = 1.6732632423543772848170429916717

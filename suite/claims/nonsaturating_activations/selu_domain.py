@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from probes import selu, selu_theory
+from probes import selu
+from verdicts.theory import selu as selu_theory
 from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts import Verdict
 from verdicts.domain import Bounds, layers_within_bounds_by_tost, some_layer_outside_bounds

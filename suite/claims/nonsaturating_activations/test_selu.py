@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from probes.datasets import DataUnavailable, digits, fashion_mnist
-from probes import selu, selu_theory
+from probes import selu
+from verdicts.theory import selu as selu_theory
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import Bounds, layers_within_bounds_by_tost
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
