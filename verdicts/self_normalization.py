@@ -1,0 +1,67 @@
+"""SELU decisions: do a network's per-layer moments stay in the paper's domain, and follow its moment map?
+
+The domain is Theorem 1's (Klambauer et al. 2017, verdicts/theory/selu.py): mean in [-0.1, 0.1], variance in
+[0.8, 1.5], so the std in [0.894, 1.225]. Every statistic is an array with one row per network (its own
+seed) and one column per layer; the decisions are verdicts/domain.py's per-layer TOSTs.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from verdicts.domain import Bounds, layers_within_bounds_by_tost, some_layer_outside_bounds
+from verdicts.record import Verdict
+from verdicts.theory import selu as theory
+
+MEAN_BOUNDS = Bounds(theory.DOMAIN["mean"][0], 0.0, theory.DOMAIN["mean"][1])
+STD_BOUNDS = Bounds(math.sqrt(theory.DOMAIN["variance"][0]), 1.0, math.sqrt(theory.DOMAIN["variance"][1]))
+DOMAIN_BOUNDS = {"mean": MEAN_BOUNDS, "std": STD_BOUNDS}
+# The stationary offset a one-step bias causes is judged against the domain's own margins.
+OFFSET_BOUNDS = {"mean offset": Bounds(theory.DOMAIN["mean"][0], 0.0, theory.DOMAIN["mean"][1]),
+                 "variance offset": Bounds(theory.DOMAIN["variance"][0] - 1, 0.0, theory.DOMAIN["variance"][1] - 1)}
+
+
+def moments_in_domain_by_tost(mean, std, *, alpha: float, beta: float, layer_name: str = "layer") -> Verdict:
+    """TOST at every layer that the mean and the std lie in the domain (intersection-union over layers)."""
+    return layers_within_bounds_by_tost({"mean": mean, "std": std}, DOMAIN_BOUNDS, alpha=alpha, beta=beta,
+                                        layer_name=layer_name)
+
+
+def moments_leave_domain(mean, std, *, alpha: float, beta: float, layer_name: str = "layer") -> Verdict:
+    """The opposite statement: some layer's mean or std lies outside the domain (a Bonferroni-level excursion)."""
+    return some_layer_outside_bounds({"mean": mean, "std": std}, DOMAIN_BOUNDS, alpha=alpha, beta=beta,
+                                     layer_name=layer_name)
+
+
+def map_residuals(mean, variance, input_mean, input_variance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each layer's (mean, variance) minus the SELU map of the layer before (omega = 0, tau = 1), and whether
+    the layer before lay in the domain, where the map's linearization holds. Arrays [networks, layers]; the
+    inputs' moments [networks]."""
+    mean, variance = np.atleast_2d(np.asarray(mean, dtype=float)), np.atleast_2d(np.asarray(variance, dtype=float))
+    previous_mean = np.column_stack([np.asarray(input_mean, dtype=float), mean[:, :-1]])
+    previous_variance = np.column_stack([np.asarray(input_variance, dtype=float), variance[:, :-1]])
+    mapped_mean, mapped_variance = theory.moment_map(previous_mean, previous_variance)
+    (mean_low, mean_high), (var_low, var_high) = theory.DOMAIN["mean"], theory.DOMAIN["variance"]
+    inside = ((mean_low <= previous_mean) & (previous_mean <= mean_high)
+              & (var_low <= previous_variance) & (previous_variance <= var_high))
+    return mean - mapped_mean, variance - mapped_variance, inside
+
+
+def follows_selu_map_by_tost(mean, variance, input_mean, input_variance, *, alpha: float, beta: float) -> Verdict:
+    """TOST that the SELU map's one-step bias b, as the stationary offset (I - J)^-1 b it would cause at every
+    layer (J: the map's Jacobian at (0, 1)), stays within the domain's margins.
+
+    b is a network's residual (`map_residuals`) averaged over the layers whose input lay in the domain: a bias
+    is the same at every layer, while each layer's own draw of weights adds noise that (I - J)^-1 would
+    amplify fivefold, and outside the domain the linearization does not hold. A network with no layer whose
+    input lay in the domain has no such average: its offset is NaN, which domain.py counts as diverged (never
+    as following the map)."""
+    offset = np.linalg.inv(np.eye(2) - theory.jacobian(0.0, 1.0))
+    mean_residual, variance_residual, inside = map_residuals(mean, variance, input_mean, input_variance)
+    counted = inside.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bias = np.column_stack([np.where(inside, residual, 0).sum(axis=1) / counted
+                                for residual in (mean_residual, variance_residual)]) @ offset.T
+    return layers_within_bounds_by_tost({"mean offset": bias[:, :1], "variance offset": bias[:, 1:]}, OFFSET_BOUNDS,
+                                        alpha=alpha, beta=beta, layer_name="average over layers")
