@@ -32,20 +32,27 @@ def document(*, run: dict, environment: dict, claims: list[dict]) -> dict:
             "claims": claims}
 
 
-def write_atomic(path: Path, content: dict) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+def write_text_atomic(path: Path, text: str) -> Path:
+    """The one atomic writer (results, baselines, report and matrix pages): write to a temporary file in the
+    same folder, then rename over `path`, so a reader never sees half a file and a failed write leaves the
+    old one. The file is readable by everyone (mkstemp makes it 0600)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a results file is for everyone to read
+        os.chmod(temporary, 0o644)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(content, stream, indent=1, allow_nan=False, ensure_ascii=False)
-            stream.write("\n")
+            stream.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return path
+
+
+def write_atomic(path: Path, content: dict) -> Path:
+    """A JSON document (standard JSON: no NaN), written by `write_text_atomic`."""
+    return write_text_atomic(path, json.dumps(content, indent=1, allow_nan=False, ensure_ascii=False) + "\n")
 
 
 def load(path: Path) -> dict:
