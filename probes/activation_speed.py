@@ -7,11 +7,14 @@ Levels, and what one call's time means:
   a cache-resident tensor), which the speed claims subtract before dividing by `chain` and elements.
   The input is an argument of the compiled function, never a captured constant, so graph
   optimization cannot fold the work away.
-- inference: one compiled forward pass, `model(x, training=False)`, of a deep MLP on a batch.
+- inference: one compiled forward pass, `model(x, training=False)`, of a deep MLP on a batch; an
+  inference regime (`regime_inference_call`) names its model (an MLP of `depth` Dense(`width`) layers, or
+  a CNN of `depth` full-resolution 3x3 convolutions of `filters` channels on `image` x `image` inputs:
+  large activation maps) and its batch (1: the latency of one request).
 - train_step: one compiled forward pass, backward pass and Keras optimizer update on a batch.
 
 The activations are Keras's own layers (probes.activations); the MLP is Dense layers each followed by
-its activation layer, with the kernel initializer the note pairs with the activation.
+its activation layer (the CNN Conv2D layers), with the kernel initializer the note pairs with the activation.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ KERNEL_INITIALIZERS = {"selu": "LecunNormal", "tanh": "GlorotUniform", "sigmoid"
 DEFAULT_KERNEL_INITIALIZER = "HeNormal"
 # Fashion-MNIST's shape, the data of the note's chapter.
 FEATURES, CLASSES = 784, 10
+# The CNN's input: colour images.
+CHANNELS = 3
 
 
 def devices() -> list[str]:
@@ -95,10 +100,14 @@ def empty_call(elements: int, device: str, seed: int) -> Callable[[], object]:
     return on_device(device, tf.function(lambda inputs: inputs), x)
 
 
+def _initializer(name: str):
+    return getattr(keras.initializers, KERNEL_INITIALIZERS.get(name, DEFAULT_KERNEL_INITIALIZER))
+
+
 def mlp(name: str, depth: int, width: int, seed: int) -> keras.Model:
     """FEATURES inputs, `depth` hidden Dense(width) + activation layers, a softmax Dense(CLASSES) head."""
     seeds = np.random.SeedSequence(seed).generate_state(depth + 1) % 2**31
-    initializer = getattr(keras.initializers, KERNEL_INITIALIZERS.get(name, DEFAULT_KERNEL_INITIALIZER))
+    initializer = _initializer(name)
     layers = [keras.Input(shape=(FEATURES,))]
     for index in range(depth):
         layers += [keras.layers.Dense(width, kernel_initializer=initializer(seed=int(seeds[index]))),
@@ -108,12 +117,45 @@ def mlp(name: str, depth: int, width: int, seed: int) -> keras.Model:
     return keras.Sequential(layers)
 
 
+def cnn(name: str, depth: int, filters: int, image: int, seed: int) -> keras.Model:
+    """`image` x `image` x CHANNELS inputs, `depth` Conv2D(filters, 3x3, same padding) + activation layers
+    at full resolution (every activation map image x image x filters), global average pooling, a softmax
+    Dense(CLASSES) head."""
+    seeds = np.random.SeedSequence(seed).generate_state(depth + 1) % 2**31
+    initializer = _initializer(name)
+    layers = [keras.Input(shape=(image, image, CHANNELS))]
+    for index in range(depth):
+        layers += [keras.layers.Conv2D(filters, 3, padding="same",
+                                       kernel_initializer=initializer(seed=int(seeds[index]))),
+                   make_activation(name, int(seeds[index]))]
+    layers += [keras.layers.GlobalAveragePooling2D(),
+               keras.layers.Dense(CLASSES, activation="softmax",
+                                  kernel_initializer=keras.initializers.GlorotUniform(seed=int(seeds[-1])))]
+    return keras.Sequential(layers)
+
+
+def regime_model(name: str, regime, seed: int) -> tuple[keras.Model, tuple[int, ...]]:
+    """An inference regime's model with activation `name`, and the shape of one input."""
+    if regime["model"] == "mlp":
+        return mlp(name, regime["depth"], regime["width"], seed), (FEATURES,)
+    if regime["model"] == "cnn":
+        image = regime["image"]
+        return cnn(name, regime["depth"], regime["filters"], image, seed), (image, image, CHANNELS)
+    raise ValueError(f"an inference regime's model is 'mlp' or 'cnn', got {regime['model']!r}")
+
+
+def regime_inference_call(name: str, regime, device: str, seed: int) -> Callable[[], object]:
+    """One compiled forward pass of the regime's model on a batch of `regime["batch"]` standard-normal inputs."""
+    with tf.device(device):
+        model, shape = regime_model(name, regime, seed)
+    x = standard_normal((regime["batch"], *shape), seed, device)
+    return on_device(device, tf.function(lambda inputs: model(inputs, training=False)), x)
+
+
 def inference_call(name: str, depth: int, width: int, batch: int, device: str, seed: int) -> Callable[[], object]:
     """One compiled forward pass of the MLP on a batch of standard-normal inputs."""
-    x = standard_normal((batch, FEATURES), seed, device)
-    with tf.device(device):
-        model = mlp(name, depth, width, seed)
-    return on_device(device, tf.function(lambda inputs: model(inputs, training=False)), x)
+    return regime_inference_call(name, {"model": "mlp", "depth": depth, "width": width, "batch": batch}, device,
+                                 seed)
 
 
 def _compiled_step(model, optimizer, features: int, classes: int, batch: int, from_logits: bool,

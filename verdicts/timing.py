@@ -19,14 +19,22 @@ The bootstrap draws enough resamples that each tail of the interval rests on at 
 `MIN_TAIL_RESAMPLES` of them, even at a Bonferroni-split alpha (36,000 at alpha = 0.01 / 18). The
 median, not the Hodges-Lehmann estimate, is bootstrapped: HL costs n^2 per resample, too slow for
 hundreds of rounds at those resample counts.
+
+A speed claim compares several pairs of activations at several levels on every device
+(`time_ratio_family`): each comparison over builds where the level has them, else over rounds; a level
+holds when all its pairs do, the claim when all pairs hold at every deciding level on the deciding device,
+an intersection-union family (`verdicts.family`).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
+from verdicts.family import INTERSECTION_UNION, every_part_holds
 from verdicts.record import Verdict, equivalence, three_way, unless_significant
 
 MIN_RESAMPLES = 2000
@@ -211,3 +219,103 @@ def _step_counts(values) -> np.ndarray:
     if steps.size < 5 or not np.all(np.isfinite(steps)) or np.any(steps <= 0):
         raise ValueError(f"need at least 5 finite, positive step counts, got {steps.size}")
     return steps
+
+
+# How each relation reads in a comparison's record, and its decisions over rounds and over builds with the
+# keyword that takes the claim's margin.
+RELATIONS = {
+    "greater": ("slower than", time_ratio_greater_by_rounds, time_ratio_greater_by_builds, "min_effect"),
+    "within": ("within margin of", time_ratio_within_margin_by_rounds, time_ratio_within_margin_by_builds, "margin"),
+}
+
+
+def _by_builds(samples) -> bool:
+    """Builds are given as a list of per-round series, one per build; rounds as one series."""
+    return isinstance(samples, (list, tuple))
+
+
+def time_ratio_comparison(relation: str, numerator, denominator, *, alpha: float, beta: float, min_effect: float,
+                          seed: int) -> Verdict:
+    """One comparison, `"greater"` (the numerator slower by a ratio that matters) or `"within"` (the numerator
+    at most `min_effect` slower), over builds when both sides are lists of builds, else over rounds."""
+    _, by_rounds, by_builds, margin_key = RELATIONS[relation]
+    limits = {"alpha": alpha, "beta": beta, margin_key: min_effect}
+    if _by_builds(numerator):
+        return by_builds(numerator, denominator, **limits)
+    return by_rounds(numerator, denominator, seed=seed, **limits)
+
+
+@dataclass(frozen=True)
+class TimingFamily:
+    """A speed claim's decision: the deciding verdict, one verdict per (device, level), and one plain record
+    per comparison (its ratio and interval at alpha, and at alpha split over its family for refutation)."""
+
+    verdict: Verdict
+    per_level: Mapping[tuple[str, str], Verdict]
+    comparisons: tuple[dict, ...]
+
+
+class _Comparison:
+    """One comparison as a function of its level, as verdicts.family takes a test; each level decided once."""
+
+    def __init__(self, relation: str, numerator, denominator, *, beta: float, min_effect: float, seed: int):
+        self.relation, self.numerator, self.denominator = relation, numerator, denominator
+        self.beta, self.min_effect, self.seed = beta, min_effect, seed
+        self.by_level: dict[float, Verdict] = {}
+
+    def __call__(self, level: float) -> Verdict:
+        if level not in self.by_level:
+            self.by_level[level] = time_ratio_comparison(self.relation, self.numerator, self.denominator,
+                                                         alpha=level, beta=self.beta, min_effect=self.min_effect,
+                                                         seed=self.seed)
+        return self.by_level[level]
+
+    def record(self, device: str, level: str, a: str, b: str, alpha: float, family: int) -> dict:
+        verdict = self(alpha)
+        record = {"device": device, "level": level, "relation": RELATIONS[self.relation][0], "numerator": a,
+                  "denominator": b, "ratio": verdict.effect, "ci_low": verdict.ci_low, "ci_high": verdict.ci_high,
+                  "ci_level": verdict.ci_level, "p_value": verdict.p_value, "alpha": verdict.alpha,
+                  "decision": verdict.decision, "replicates": verdict.n,
+                  "replicate": "builds" if _by_builds(self.numerator) else "rounds"}
+        if family > 1:
+            split = self(alpha / family)
+            record.update({"refutation_alpha": split.alpha, "refutation_ci_low": split.ci_low,
+                           "refutation_ci_high": split.ci_high, "refutation_decision": split.decision})
+        return record
+
+
+def time_ratio_family(replicates: Mapping[tuple, object], pairs: Sequence[tuple[str, str]], *, relation: str,
+                      deciding_levels: Sequence[str], deciding_device: str, alpha: float, beta: float,
+                      min_effect: float, seed_for: Callable[[str], int]) -> TimingFamily:
+    """Every pair (numerator, denominator) at every level on every device of `replicates`, which maps
+    (device, level, activation) to its rounds (one series) or builds (a list of series).
+
+    A level holds when all its pairs do; the claim when all pairs hold at every deciding level on the
+    deciding device. Both are intersection-union families (verdicts.family): each comparison at alpha for
+    support and at alpha split over its family for refutation (a deciding comparison's family is every pair
+    at every deciding level; a reported level's is its own pairs). `seed_for(stream)` seeds each bootstrap."""
+    devices = list(dict.fromkeys(key[0] for key in replicates))
+    levels = sorted({key[1] for key in replicates})
+    if not deciding_levels or not set(deciding_levels) <= set(levels) or deciding_device not in devices:
+        raise ValueError(f"the deciding levels {tuple(deciding_levels)} on {deciding_device} must be among the "
+                         f"measured levels {levels} on {devices}")
+    per_level, records, deciding = {}, [], {}
+    for device in devices:
+        for level in levels:
+            decides = device == deciding_device and level in deciding_levels
+            comparisons = {(a, b): _Comparison(relation, replicates[(device, level, a)],
+                                               replicates[(device, level, b)], beta=beta, min_effect=min_effect,
+                                               seed=seed_for(f"bootstrap {device} {level} {a}/{b}"))
+                           for a, b in pairs}
+            per_level[(device, level)] = every_part_holds(
+                {f"{a} / {b}": comparison for (a, b), comparison in comparisons.items()}, alpha=alpha,
+                split=INTERSECTION_UNION)
+            family = len(pairs) * (len(deciding_levels) if decides else 1)
+            records += [comparison.record(device, level, a, b, alpha, family)
+                        for (a, b), comparison in comparisons.items()]
+            if decides:
+                deciding.update({f"{level} {a} / {b}": comparison for (a, b), comparison in comparisons.items()})
+    holds = "; ".join(f"{device} {level}: {verdict.decision}" for (device, level), verdict in per_level.items())
+    verdict = every_part_holds(deciding, alpha=alpha, split=INTERSECTION_UNION)
+    return TimingFamily(verdict=verdict.noting(f"per level: {holds}"), per_level=per_level,
+                        comparisons=tuple(records))

@@ -11,6 +11,9 @@ from probes.activations import activation_layer
 from probes.keras_api import keras
 
 SEED_LIMIT = 2**31 - 1
+# A training loss above this (nats) counts as diverged, as NaN and inf always do: 400 times the chance-level
+# loss ln 10 of ten classes. The claims that train pass it as `divergence_loss`.
+DIVERGED_ABOVE = 1e3
 
 
 @dataclass(frozen=True)

@@ -1,37 +1,22 @@
 """The timing decisions (verdicts/timing.py): equal speeds are rejected, a measurably slower variant is
 accepted, at the speed claims' quick sizes (60 rounds, alpha 0.01, 10% margin).
 
-The numpy tests draw rounds from a model of a shared machine: each sample is the variant's own time
-times a load factor of its round (shared by the variants timed in that round: the point of
-interleaving), with lognormal jitter of its own and, in one sample of ten, a preemption that adds
-about a whole extra run. The last test does the same with real TensorFlow timings (marked
-`speed`, so it runs serially and skips under xdist): two identical ReLU graphs, and one made slower by
-doubling its work.
+The numpy tests draw rounds from a model of a shared machine (suite/selftest/shared_machine.py). The
+last test does the same with real TensorFlow timings (marked `speed`, so it runs serially and skips
+under xdist): two identical ReLU graphs, and one made slower by doubling its work.
 """
 import numpy as np
 import pytest
 
 from probes.timing import Interleaved
+from suite.selftest.shared_machine import BUILDS, ROUNDS, builds_of, round_loads, shared_machine_rounds
 from verdicts.exact import intersection_union
 from verdicts.timing import (time_ratio_greater_by_builds, time_ratio_greater_by_rounds,
                              time_ratio_within_margin_by_builds, time_ratio_within_margin_by_rounds,
                              wall_time_ratio_within_margin)
 
 ALPHA, BETA, MARGIN = 0.01, 0.05, 0.10
-ROUNDS = 60  # the quick profile's rounds
 SEEDS = 10   # SPEED-ELU-COMPENSATES's quick seeds
-JITTER, PREEMPTION_SHARE = 0.08, 0.1
-
-
-def round_loads(rng, rounds: int = ROUNDS) -> np.ndarray:
-    """How much slower the machine runs in each round (shared by the variants timed in it)."""
-    return rng.lognormal(0, 0.3, rounds)
-
-
-def shared_machine_rounds(rng, seconds: float, load: np.ndarray) -> np.ndarray:
-    """Per-round times of a variant whose undisturbed time is `seconds`, under each round's load."""
-    preempted = rng.random(load.size) < PREEMPTION_SHARE
-    return seconds * load * rng.lognormal(0, JITTER, load.size) + preempted * rng.exponential(seconds, load.size)
 
 
 def _decide(slower, faster, **kwargs):
@@ -130,16 +115,6 @@ def test_intersection_union_needs_the_same_comparisons_at_both_levels(rng):
     at_alpha, at_split = _family(rng, [1.0, 1.0])
     with pytest.raises(ValueError, match="same comparisons"):
         intersection_union(at_alpha, {"rival 0": at_split["rival 0"]})
-
-
-# The quick profile's builds; the log-spread of a build's time, so that a ratio of two builds spreads by
-# 0.019 (measured: six ELU/ReLU inference pairs in one run).
-BUILDS, BUILD_SD = 6, 0.019 / np.sqrt(2)
-
-
-def builds_of(rng, seconds: float, load: np.ndarray, builds: int = BUILDS) -> list[np.ndarray]:
-    """Per-round times of `builds` builds of one model, each off its model's time by its own factor."""
-    return [shared_machine_rounds(rng, seconds * rng.lognormal(0, BUILD_SD), load) for _ in range(builds)]
 
 
 def test_over_builds_equal_models_are_refuted_and_a_slower_model_supported(rng):

@@ -1,9 +1,11 @@
 """Claims of the note's section "Nonsaturating Activation Functions" about speed.
 
-Each test times its activations at several levels (pytest_deepclaims/speed_bench.py: the op alone at a
+Each test times its activations at several levels (probes/speed_levels.py: the op alone at a
 cache-resident and a memory-sized tensor, a deep MLP's compiled inference, a training step) in
-interleaved rounds under pytest-benchmark (each model level from several builds, its replicates), and decides at the level the note's sentence is about; the
-other levels are judged too and reported, so the verdict says at which levels the sentence holds.
+interleaved rounds under pytest-benchmark (pytest_deepclaims/speed_bench.py; each model level from
+several builds, its replicates), and decides at the level the note's sentence is about
+(verdicts.timing.time_ratio_family); the other levels are judged too and reported, so the verdict says
+at which levels the sentence holds.
 Every comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is
 the CPU's), a GPU's verdicts are reported beside it.
 
@@ -14,47 +16,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from probes.datasets import digits
-from pytest_deepclaims.speed_bench import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, SpeedBench
 from probes.activation_speed import protocol_train_step_call
+from probes.datasets import digits
+from probes.speed_levels import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement
 from probes.training import MLP, optimizer, train_seeds
+from probes.training.spec import DIVERGED_ABOVE
 from probes.training.reference import keras_mlp
-from verdicts.exact import intersection_union
-from verdicts.timing import wall_time_ratio_within_margin
+from pytest_deepclaims.speed_bench import CPU, SpeedBench
+from verdicts.timing import TimingFamily, wall_time_ratio_within_margin
 
 pytestmark = pytest.mark.speed
 
-CPU = "/CPU:0"
 # A samples panel draws at most this many values per group: quantiles when there are more rounds (the
 # raw rounds stay in the details and the benchmark JSON); it keeps the report small.
 PLOTTED_VALUES = 50
 # The note's activations that Keras implements (RReLU has no Keras layer), ReLU first.
 NOTE_ACTIVATIONS = ("relu", "leaky_relu", "prelu", "elu", "selu", "tanh", "sigmoid")
-
-
-def _judge(bench: SpeedBench, measurement: Measurement, pairs, *, relation: str, deciding: tuple[str, ...],
-           alpha: float):
-    """Every pair at every measured level on every device. A level holds when all its pairs do, the claim
-    when all pairs hold at every deciding level on the CPU: intersection-union tests, so each comparison
-    is tested at alpha for support and at alpha split over its family for refutation
-    (verdicts.exact.intersection_union). Returns the deciding verdict and the per-level ones."""
-    levels = sorted({level for (_, level, _) in measurement.values})
-    per_level, deciding_family = {}, ({}, {})
-    for device in bench.devices:
-        for level in levels:
-            decides = device == CPU and level in deciding
-            family = len(pairs) * (len(deciding) if decides else 1)
-            at_alpha, at_split = {}, {}
-            for a, b in pairs:
-                at_alpha[f"{a} / {b}"], at_split[f"{a} / {b}"] = bench.compare(
-                    measurement, relation, device, level, a, b, alpha=alpha, family=family)
-            per_level[(device, level)] = intersection_union(at_alpha, at_split)
-            if decides:
-                for collected, verdicts in zip(deciding_family, (at_alpha, at_split)):
-                    collected.update({f"{level} {pair}": verdict for pair, verdict in verdicts.items()})
-    verdict = intersection_union(*deciding_family)
-    holds = [f"{device} {level}: {v.decision}" for (device, level), v in per_level.items()]
-    return verdict.noting("per level: " + "; ".join(holds), bench.gpu_status()), per_level
 
 
 def _plotted(values: np.ndarray) -> list[float]:
@@ -63,9 +40,9 @@ def _plotted(values: np.ndarray) -> list[float]:
     return np.quantile(values, np.linspace(0, 1, PLOTTED_VALUES)).tolist()
 
 
-def _series(bench: SpeedBench, measurement: Measurement, title: str) -> dict:
+def _series(bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str) -> dict:
     """Ratios with intervals (CPU), then each level's raw distribution against its reference."""
-    cpu = [c for c in measurement.comparisons if c["device"] == CPU]
+    cpu = [c for c in family.comparisons if c["device"] == CPU]
     panels = [{"kind": "bars", "title": f"{title}: time ratios on the CPU",
                "labels": [f"{c['level']}: {c['numerator']}/{c['denominator']}" for c in cpu],
                "values": [c["ratio"] for c in cpu], "low": [c["ci_low"] for c in cpu],
@@ -85,10 +62,9 @@ def _series(bench: SpeedBench, measurement: Measurement, title: str) -> dict:
     return {"panels": panels}
 
 
-def _record(claim, bench, measurement, verdict, per_level, title):
-    details = bench.keep(measurement)
-    details["per_level"] = {f"{device} {level}": v.decision for (device, level), v in per_level.items()}
-    claim.assert_verdict(verdict, series=_series(bench, measurement, title), details=details)
+def _record(claim, bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str):
+    claim.assert_verdict(family.verdict, series=_series(bench, measurement, family, title),
+                         details=bench.keep(measurement, family))
 
 
 @pytest.mark.claim("SPEED-ELU-SLOWER-INFERENCE")
@@ -97,9 +73,8 @@ def test_elu_is_slower_at_inference(claim, benchmark):
     bench = SpeedBench(benchmark, claim)
     activations = ("elu", "relu")
     measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
-    verdict, per_level = _judge(bench, measurement, [("elu", "relu")], relation="greater",
-                                deciding=("inference",), alpha=claim.spec.alpha)
-    _record(claim, bench, measurement, verdict, per_level, "ELU against ReLU")
+    family = bench.decide(measurement, [("elu", "relu")], relation="greater", deciding=("inference",))
+    _record(claim, bench, measurement, family, "ELU against ReLU")
 
 
 @pytest.mark.claim("SPEED-ELU-SLOWER-TO-COMPUTE")
@@ -109,9 +84,8 @@ def test_elu_is_slower_to_compute_than_relu_and_variants(claim, benchmark):
     activations = ("elu", "selu", "relu", "leaky_relu")
     measurement = bench.measure({"op_cache": activations, "op_memory": activations, "train_step": activations})
     pairs = [(slow, fast) for slow in ("elu", "selu") for fast in ("relu", "leaky_relu")]
-    verdict, per_level = _judge(bench, measurement, pairs, relation="greater", deciding=OP_LEVELS,
-                                alpha=claim.spec.alpha)
-    _record(claim, bench, measurement, verdict, per_level, "ELU and SELU against ReLU and leaky ReLU")
+    family = bench.decide(measurement, pairs, relation="greater", deciding=OP_LEVELS)
+    _record(claim, bench, measurement, family, "ELU and SELU against ReLU and leaky ReLU")
 
 
 @pytest.mark.claim("SPEED-LEAKY-FOR-LATENCY")
@@ -120,9 +94,9 @@ def test_leaky_relu_has_lower_latency_than_elu_and_selu(claim, benchmark):
     bench = SpeedBench(benchmark, claim)
     activations = ("leaky_relu", "elu", "selu")
     measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
-    verdict, per_level = _judge(bench, measurement, [("elu", "leaky_relu"), ("selu", "leaky_relu")],
-                                relation="greater", deciding=("inference",), alpha=claim.spec.alpha)
-    _record(claim, bench, measurement, verdict, per_level, "ELU and SELU against leaky ReLU")
+    family = bench.decide(measurement, [("elu", "leaky_relu"), ("selu", "leaky_relu")], relation="greater",
+                          deciding=("inference",))
+    _record(claim, bench, measurement, family, "ELU and SELU against leaky ReLU")
 
 
 @pytest.mark.claim("SPEED-RELU-IS-FAST")
@@ -132,9 +106,8 @@ def test_relu_is_fast(claim, benchmark):
     levels = ("op_cache", "op_memory", "inference")
     measurement = bench.measure({level: NOTE_ACTIVATIONS for level in levels})
     pairs = [("relu", rival) for rival in NOTE_ACTIVATIONS[1:]]
-    verdict, per_level = _judge(bench, measurement, pairs, relation="within", deciding=levels,
-                                alpha=claim.spec.alpha)
-    _record(claim, bench, measurement, verdict, per_level, "ReLU against the note's other activations")
+    family = bench.decide(measurement, pairs, relation="within", deciding=levels)
+    _record(claim, bench, measurement, family, "ReLU against the note's other activations")
 
 
 def _steps_to_target(run, target_loss: float) -> tuple[np.ndarray, dict]:
@@ -171,7 +144,7 @@ def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
     for name, mlp in protocol.items():
         run = train_seeds(data, mlp, seeds=seeds, learning_rates=[s["learning_rate"]], optimizer=sgd,
                           epochs=s["epochs"], batch_size=s["batch"], evals_per_epoch=s["evals_per_epoch"],
-                          record_units=False)
+                          divergence_loss=DIVERGED_ABOVE, record_units=False)
         steps[name], censored[name] = _steps_to_target(run, s["target_loss"])
 
     def step_of(mlp):
@@ -182,17 +155,17 @@ def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
         return build
 
     measurement = bench.measure({}, custom={"train_step": {name: step_of(mlp) for name, mlp in protocol.items()}})
-    step_time = bench.greater(measurement, CPU, "train_step", "elu", "relu", alpha=claim.spec.alpha)
+    step_time = bench.decide(measurement, [("elu", "relu")], relation="greater", deciding=("train_step",))
     verdict = wall_time_ratio_within_margin(
         steps["elu"], steps["relu"], measurement.of(CPU, "train_step", "elu"),
         measurement.of(CPU, "train_step", "relu"), alpha=claim.spec.alpha, beta=claim.spec.beta,
         margin=claim.spec.min_effect, seed=claim.seed_for("bootstrap wall time"))
-    verdict = verdict.noting(f"ELU's step slower than ReLU's: {step_time.summary()}",
+    verdict = verdict.noting(f"ELU's step slower than ReLU's: {step_time.verdict.summary()}",
                              f"censored steps: {censored}", bench.gpu_status())
-    details = bench.keep(measurement)
+    details = bench.keep(measurement, step_time)
     details.update({"steps_to_target": {name: value.tolist() for name, value in steps.items()},
                     "censored": censored, "seeds": seeds})
-    series = _series(bench, measurement, "ELU against ReLU, one training step")
-    series["panels"][:1] = _compensation_panels(steps, censored["relu"]["last step"], verdict, step_time,
+    series = _series(bench, measurement, step_time, "ELU against ReLU, one training step")
+    series["panels"][:1] = _compensation_panels(steps, censored["relu"]["last step"], verdict, step_time.verdict,
                                                 claim.spec.min_effect)
     claim.assert_verdict(verdict, series=series, details=details)
