@@ -1,0 +1,28 @@
+"""Thread counts are read in one place (pytest_deepclaims/environment.py), without importing TensorFlow."""
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+from pytest_deepclaims.environment import tensorflow_threads
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _in_fresh_process(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT).stdout
+
+
+def test_thread_counts_are_empty_and_tensorflow_unimported_where_no_probe_loaded_it():
+    out = _in_fresh_process("import sys; from pytest_deepclaims.environment import tensorflow_threads; "
+                            "print(tensorflow_threads(), 'tensorflow' in sys.modules)")
+    assert out.split() == ["{}", "False"]
+
+
+def test_thread_counts_are_the_loaded_tensorflows_own(monkeypatch):
+    """Read from the TensorFlow module a probe loaded (here a stand-in with TensorFlow's threading API:
+    importing TensorFlow in a fresh process takes 20 s on this machine)."""
+    threading = SimpleNamespace(get_intra_op_parallelism_threads=lambda: 3, get_inter_op_parallelism_threads=lambda: 2)
+    monkeypatch.setitem(sys.modules, "tensorflow", SimpleNamespace(config=SimpleNamespace(threading=threading)))
+    assert tensorflow_threads() == {"intra_op_threads": 3, "inter_op_threads": 2}
