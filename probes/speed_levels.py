@@ -8,7 +8,13 @@ A level is one way of timing an activation (probes/activation_speed.py has the w
 - model levels (`inference`, `train_step`): a compiled call of the claim's MLP, built `builds` times per
   activation from different seeds: a model's time depends on its build, so builds are the replicates
   its decisions use (`verdicts.timing`);
+- inference regimes (`regime_levels`): the claim's `regimes`, each a model (MLP or CNN) and a batch, one
+  model level each, named by `regime_level`;
 - a claim's own custom levels: {level: {name: factory(device, seed)}}, built once, decided over rounds.
+
+A `twin` of an activation is the same activation under another name: built from the same seeds as it,
+timed as a variant of its own, it is the A/A negative control of a comparison (the effect absent by
+construction).
 
 Units: op levels in nanoseconds per element (the empty call's fastest sample subtracted, divided by the
 chain length and the elements); every other level in milliseconds per call. A model level's per-round
@@ -26,6 +32,30 @@ from probes import activation_speed, memory_bandwidth
 OP_LEVELS = ("op_cache", "op_memory")
 EMPTY, COPY = "empty call", "memory copy"
 OP_UNIT, CALL_UNIT = "ns per element", "ms per call"
+TWIN = " twin"
+
+
+def twin(name: str) -> str:
+    """The name under which activation `name` is timed a second time, as its own A/A control."""
+    return name + TWIN
+
+
+def activation_of(name: str) -> str:
+    return name.removesuffix(TWIN)
+
+
+def regime_level(regime: Mapping) -> str:
+    """An inference regime's level name: its model and batch."""
+    if regime["model"] == "cnn":
+        model = f"CNN {regime['depth']}x{regime['filters']}ch {regime['image']}px"
+    else:
+        model = f"MLP {regime['depth']}x{regime['width']}"
+    return f"inference {model} batch {regime['batch']}"
+
+
+def regime_levels(sizes: Mapping) -> dict[str, Mapping]:
+    """The claim's inference regimes (`sizes["regimes"]`, none when absent) by level name."""
+    return {regime_level(regime): regime for regime in sizes.get("regimes", ())}
 
 
 @dataclass
@@ -60,11 +90,15 @@ def op_workload(sizes: Mapping, device: str, level: str, name: str, seed: int) -
     if name == COPY:
         return memory_bandwidth.copy_call(elements, device, seed), 1
     chain = sizes["cache_chain"] if level == "op_cache" else 1
-    return activation_speed.op_call(name, elements, chain, device, seed), chain
+    return activation_speed.op_call(activation_of(name), elements, chain, device, seed), chain
 
 
 def model_workload(sizes: Mapping, device: str, level: str, name: str, seed: int) -> Callable:
-    """A model level's workload: the MLP's compiled inference, or its compiled training step."""
+    """A model level's workload: an inference regime's compiled forward pass, the MLP's compiled inference,
+    or its compiled training step."""
+    name, regimes = activation_of(name), regime_levels(sizes)
+    if level in regimes:
+        return activation_speed.regime_inference_call(name, regimes[level], device, seed)
     if level == "inference":
         return activation_speed.inference_call(name, sizes["depth"], sizes["width"], sizes["batch"], device, seed)
     return activation_speed.train_step_call(name, sizes["depth"], sizes["width"], sizes["batch"],

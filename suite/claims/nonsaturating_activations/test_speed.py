@@ -1,11 +1,13 @@
 """Claims of the note's section "Nonsaturating Activation Functions" about speed.
 
 Each test times its activations at several levels (probes/speed_levels.py: the op alone at a
-cache-resident and a memory-sized tensor, a deep MLP's compiled inference, a training step) in
+cache-resident and a memory-sized tensor, a deep MLP's compiled inference, inference regimes of MLPs and
+a CNN at several batch sizes, a training step) in
 interleaved rounds under pytest-benchmark (pytest_deepclaims/speed_bench.py; each model level from
 several builds, its replicates), and decides at the level the note's sentence is about
 (verdicts.timing.time_ratio_family); the other levels are judged too and reported, so the verdict says
-at which levels the sentence holds.
+at which levels the sentence holds. Where a claim has a negative control, the same activation timed
+twice (A/A: `twin`) goes through the same decision.
 Every comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is
 the CPU's), a GPU's verdicts are reported beside it.
 
@@ -18,7 +20,7 @@ import pytest
 
 from probes.activation_speed import protocol_train_step_call
 from probes.datasets import digits
-from probes.speed_levels import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement
+from probes.speed_levels import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, regime_levels, twin
 from probes.training import MLP, optimizer, train_seeds
 from probes.training.spec import DIVERGED_ABOVE
 from probes.training.reference import keras_mlp
@@ -40,9 +42,9 @@ def _plotted(values: np.ndarray) -> list[float]:
     return np.quantile(values, np.linspace(0, 1, PLOTTED_VALUES)).tolist()
 
 
-def _series(bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str) -> dict:
+def _series(bench: SpeedBench, measurement: Measurement, comparisons, title: str) -> dict:
     """Ratios with intervals (CPU), then each level's raw distribution against its reference."""
-    cpu = [c for c in family.comparisons if c["device"] == CPU]
+    cpu = [c for c in comparisons if c["device"] == CPU]
     panels = [{"kind": "bars", "title": f"{title}: time ratios on the CPU",
                "labels": [f"{c['level']}: {c['numerator']}/{c['denominator']}" for c in cpu],
                "values": [c["ratio"] for c in cpu], "low": [c["ci_low"] for c in cpu],
@@ -62,19 +64,36 @@ def _series(bench: SpeedBench, measurement: Measurement, family: TimingFamily, t
     return {"panels": panels}
 
 
-def _record(claim, bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str):
-    claim.assert_verdict(family.verdict, series=_series(bench, measurement, family, title),
-                         details=bench.keep(measurement, family))
+def _record(claim, bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str,
+            control: tuple[str, TimingFamily] | None = None):
+    """The claim's verdict with its timings; a control's comparisons are kept and plotted beside the claim's."""
+    details, comparisons = bench.keep(measurement, family), list(family.comparisons)
+    if control is not None:
+        details["control_comparisons"] = list(control[1].comparisons)
+        details["control_per_level"] = {f"{device} {level}": verdict.decision
+                                        for (device, level), verdict in control[1].per_level.items()}
+        comparisons += control[1].comparisons
+    claim.assert_verdict(family.verdict, series=_series(bench, measurement, comparisons, title), details=details,
+                         control=None if control is None else (control[0], control[1].verdict))
+
+
+def _across_regimes(claim, bench: SpeedBench, reference: str, rivals: tuple[str, ...], title: str):
+    """Each rival against `reference` in every inference regime of the catalog, decided jointly over the
+    regimes; the A/A control, `reference` against its twin, through the same decision."""
+    regimes = tuple(regime_levels(claim.sizes))
+    control = twin(reference)
+    measurement = bench.measure({level: (*rivals, reference, control) for level in regimes})
+    family = bench.decide(measurement, [(rival, reference) for rival in rivals], relation="greater",
+                          deciding=regimes)
+    same = bench.decide(measurement, [(control, reference)], relation="greater", deciding=regimes)
+    _record(claim, bench, measurement, family, title,
+            control=(f"{reference} against {reference}, timed the same way (A/A)", same))
 
 
 @pytest.mark.claim("SPEED-ELU-SLOWER-INFERENCE")
 def test_elu_is_slower_at_inference(claim, benchmark):
     """at test time it will be slower"""
-    bench = SpeedBench(benchmark, claim)
-    activations = ("elu", "relu")
-    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
-    family = bench.decide(measurement, [("elu", "relu")], relation="greater", deciding=("inference",))
-    _record(claim, bench, measurement, family, "ELU against ReLU")
+    _across_regimes(claim, SpeedBench(benchmark, claim), "relu", ("elu",), "ELU against ReLU")
 
 
 @pytest.mark.claim("SPEED-ELU-SLOWER-TO-COMPUTE")
@@ -91,12 +110,8 @@ def test_elu_is_slower_to_compute_than_relu_and_variants(claim, benchmark):
 @pytest.mark.claim("SPEED-LEAKY-FOR-LATENCY")
 def test_leaky_relu_has_lower_latency_than_elu_and_selu(claim, benchmark):
     """If I care about runtime latency, leaky Relu"""
-    bench = SpeedBench(benchmark, claim)
-    activations = ("leaky_relu", "elu", "selu")
-    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "inference": activations})
-    family = bench.decide(measurement, [("elu", "leaky_relu"), ("selu", "leaky_relu")], relation="greater",
-                          deciding=("inference",))
-    _record(claim, bench, measurement, family, "ELU and SELU against leaky ReLU")
+    _across_regimes(claim, SpeedBench(benchmark, claim), "leaky_relu", ("elu", "selu"),
+                    "ELU and SELU against leaky ReLU at batch 1")
 
 
 @pytest.mark.claim("SPEED-RELU-IS-FAST")
@@ -165,7 +180,7 @@ def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
     details = bench.keep(measurement, step_time)
     details.update({"steps_to_target": {name: value.tolist() for name, value in steps.items()},
                     "censored": censored, "seeds": seeds})
-    series = _series(bench, measurement, step_time, "ELU against ReLU, one training step")
+    series = _series(bench, measurement, step_time.comparisons, "ELU against ReLU, one training step")
     series["panels"][:1] = _compensation_panels(steps, censored["relu"]["last step"], verdict, step_time.verdict,
                                                 claim.spec.min_effect)
     claim.assert_verdict(verdict, series=series, details=details)
