@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reports.wording import interval, number, strings, symbol, verdict_class
+from reports.wording import estimate, interval, level_text, number, numbers_text, p_text, strings, symbol, verdict_class
 
 IN_SAMPLE = "in-sample: the seeds that measured it also chose its sizes"
 REVISED = "✎ revised"  # the overview's flag adds how many times: "✎ revised ×2"
@@ -43,27 +43,32 @@ def reference(claim: Mapping) -> dict | None:
     if not isinstance(record, Mapping):
         return None
     verdict = str(record.get("verdict"))
-    level = record.get("ci_level")
-    level_text = f"{number(level * 100)}% CI" if isinstance(level, (int, float)) else "CI"
     where = ", ".join(str(part) for part in (f"TF {record['tensorflow']}" if record.get("tensorflow") else "",
                                              record.get("date") or "") if part)
     consistent, p_value = record.get("consistent"), record.get("p_value")
     prediction_level = record.get("prediction_level")
     return {
         "verdict": verdict, "verdict_class": verdict_class(verdict), "symbol": symbol(verdict),
-        "pooled": (f"{claim.get('effect_name') or 'effect'} = {number(record.get('effect'))}, {level_text} "
-                   f"{interval(record.get('ci_low'), record.get('ci_high'))}"
-                   + (f", p = {number(p_value, 3)}" if p_value is not None else "")
+        "pooled": (f"{claim.get('effect_name') or 'effect'} = "
+                   f"{estimate(record.get('effect'), record.get('ci_low'), record.get('ci_high'))} "
+                   f"({level_text(record.get('ci_level'))})" + (f", {p_text(p_value)}" if p_value is not None else "")
                    + f", pooled over {number(record.get('runs'))} runs of {number(record.get('seeds_per_run'))} seeds"
                    + (f" ({where})" if where else "")),
-        "prediction": (f"{number(prediction_level * 100, 3)}% prediction interval "
+        "prediction": (f"{numbers_text(prediction_level * 100)}% prediction interval "
                        if isinstance(prediction_level, (int, float)) else "prediction interval ")
-                      + interval(record.get("prediction_low"), record.get("prediction_high")),
+                      + _bounds(record.get("prediction_low"), record.get("prediction_high")),
         "consistent": consistent if isinstance(consistent, bool) else None,
         # The contract's `text`; the catalog's reference carries its account as `note`.
         "text": str(record.get("text") or record.get("note") or ""),
         "command": str(record.get("command") or ""),
     }
+
+
+def _bounds(low, high) -> str:
+    """An interval alone, at the precision its width supports."""
+    shown = estimate((low + high) / 2, low, high) if all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in (low, high)) else interval(low, high)
+    return shown[shown.index("["):] if "[" in shown else interval(low, high)
 
 
 def pin(claim: Mapping) -> dict | None:
@@ -72,8 +77,9 @@ def pin(claim: Mapping) -> dict | None:
     if not isinstance(record, Mapping):
         return None
     low, high = record.get("low"), record.get("high")
-    bounds = (f"between {number(low)} and {number(high)}" if low is not None and high is not None
-              else f"at least {number(low)}" if low is not None else f"at most {number(high)}" if high is not None
+    bounds = (f"between {numbers_text(low)} and {numbers_text(high)}" if low is not None and high is not None
+              else f"at least {numbers_text(low)}" if low is not None else f"at most {numbers_text(high)}"
+              if high is not None
               else "")
     holds = record.get("holds")
     return {"what": str(record.get("what") or "the pinned part"), "bounds": bounds,
@@ -88,7 +94,7 @@ def control(claim: Mapping) -> dict:
         return {"recorded": False, "supported": False, "line": f"no negative control recorded{design}", "summary": ""}
     decision = str(record.get("decision") or "?")
     supported = record["supported"] is True if "supported" in record else decision == "supported"
-    effect = (f" (effect = {number(record.get('effect'))}, {interval(record.get('ci_low'), record.get('ci_high'))})"
+    effect = (f" (effect = {estimate(record.get('effect'), record.get('ci_low'), record.get('ci_high'))})"
               if record.get("effect") is not None else "")
     return {"recorded": True, "supported": supported, "summary": str(record.get("summary") or ""),
             "line": f"{record.get('name') or 'negative control'}: {decision}{effect}"}
@@ -101,8 +107,8 @@ def underpowered(claim: Mapping) -> str:
     unit = f" {claim['effect_unit']}" if claim.get("effect_unit") else ""
     if claim.get("detectable_effect") is None:
         return "it could not detect the smallest effect that matters at this size"
-    return (f"at n = {number(claim.get('n'))} it could detect {number(claim.get('detectable_effect'))}, beyond the "
-            f"{number(claim.get('min_effect'))}{unit} that matters")
+    return (f"at n = {number(claim.get('n'))} it could detect {numbers_text(claim.get('detectable_effect'))}, beyond "
+            f"the {numbers_text(claim.get('min_effect'))}{unit} that matters")
 
 
 def revisions(claim: Mapping) -> list[str]:

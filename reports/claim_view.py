@@ -7,52 +7,50 @@ statistic; it only words and formats what the results file recorded. The evidenc
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
 
-from reports import claim_evidence, plots, results_file
-from reports.wording import (COUNTED, UNTESTED, VERDICT_ORDER, interval, number, short, strings, symbol,
-                             verdict_class)
+from reports import claim_evidence, effects, plots, results_file
+from reports.wording import (COUNTED, UNTESTED, VERDICT_ORDER, number, numbers_text, p_text, quote_markup,
+                             short_quote_markup, strings, symbol, verdict_class)
 
-MAX_DETAILS_CHARS = 20_000
+MAX_DETAILS_CHARS = 8_000
+MAX_FACT_CHARS = 160
+MAX_FACT_ITEMS = 6
 
 
 def _p_against_alpha(claim: Mapping) -> str:
     p, alpha = claim.get("p_value"), claim.get("alpha")
     if p is None:
-        return f"no p-value (exact or interval decision); alpha = {number(alpha)}"
+        exact = isinstance(claim.get("ci_level"), (int, float)) and claim["ci_level"] >= 1
+        return "none: an exact check, no sampling error" if exact else \
+            f"no p-value (the interval decides); alpha = {numbers_text(alpha)}"
     if isinstance(p, (int, float)) and isinstance(alpha, (int, float)):
-        relation = "<" if p < alpha else "≥"
-        return f"p = {number(p, 3)} {relation} alpha = {number(alpha)}"
-    return f"p = {number(p)}, alpha = {number(alpha)}"
-
-
-def _effect(claim: Mapping) -> str:
-    name = claim.get("effect_name") or "effect"
-    level = claim.get("ci_level")
-    level_text = f"{number(level * 100)}% CI" if isinstance(level, (int, float)) else "CI"
-    return (f"{name} = {number(claim.get('effect'))}, {level_text} "
-            f"[{number(claim.get('ci_low'))}, {number(claim.get('ci_high'))}]")
+        relation = "below" if p < alpha else "not below"
+        return f"{p_text(p)}, {relation} alpha = {numbers_text(alpha)}"
+    return f"{p_text(p)}, alpha = {number(alpha)}"
 
 
 def _power(claim: Mapping) -> str:
     beta = claim.get("beta")
-    power = f" with power {number((1 - beta) * 100, 3)}%" if isinstance(beta, (int, float)) else ""
-    return f"{number(claim.get('detectable_effect'))}{power} at n = {number(claim.get('n'))}"
+    exact = isinstance(claim.get("ci_level"), (int, float)) and claim["ci_level"] >= 1
+    if exact:
+        return f"any failed check, at n = {number(claim.get('n'))} checks"
+    power = f" with power {numbers_text((1 - beta) * 100)}%" if isinstance(beta, (int, float)) else ""
+    unit = f" {claim['effect_unit']}" if claim.get("effect_unit") else ""
+    return f"{numbers_text(claim.get('detectable_effect'))}{unit}{power} at n = {number(claim.get('n'))}"
 
 
 def decision_rows(claim: Mapping) -> list[tuple[str, str]]:
     """The decision in plain words, one (label, text) row per fact; empty for a claim that did not decide."""
     if claim.get("test") is None:
         return []
-    unit = claim.get("effect_unit") or ""
     return [
         ("test", str(claim["test"])),
-        ("statistic", f"{claim.get('statistic_name') or 'statistic'} = {number(claim.get('statistic'))}"),
+        ("statistic", f"{claim.get('statistic_name') or 'statistic'} = {numbers_text(claim.get('statistic'))}"),
         ("p against alpha", _p_against_alpha(claim)),
-        ("effect", _effect(claim)),
-        ("smallest effect that matters", f"{number(claim.get('min_effect'))} {unit}".strip()),
         ("smallest it could detect", _power(claim)),
     ]
 
@@ -90,24 +88,55 @@ def _effect_spread(calibration: Mapping) -> str:
 
 
 def figures(claim: Mapping, anchor: str) -> list[dict]:
-    """Each panel of the claim's series as {svg} or, where it cannot be drawn, {problem, data}."""
+    """Each panel of the claim's series as {svg, caption} or, where it cannot be drawn, {problem, data}."""
     series = claim.get("series")
     try:
         panels = plots.panels_of(series)
     except plots.PlotError as error:
-        return [{"svg": None, "problem": str(error), "data": _pretty(series)}]
+        return [{"svg": None, "caption": "", "problem": str(error), "data": _pretty(series)}]
     drawn = []
     for index, spec in enumerate(panels):
         try:
-            drawn.append({"svg": plots.svg_for(spec, f"{anchor}-{index}"), "problem": None, "data": None})
+            drawing = plots.svg_for(spec, _salt(anchor, index), str(claim.get("id") or ""))
+            drawn.append({"svg": drawing.svg, "caption": drawing.caption, "problem": None, "data": None})
         except Exception as error:  # noqa: BLE001 - a series that cannot be drawn is shown as data
-            drawn.append({"svg": None, "problem": f"{type(error).__name__}: {error}", "data": _pretty(spec)})
+            drawn.append({"svg": None, "caption": "", "problem": f"{type(error).__name__}: {error}",
+                          "data": _pretty(spec)})
     return drawn
 
 
+def _salt(anchor: str, index: int) -> str:
+    """A short prefix for one figure's ids, unique on the page (anchors are): 'f' and 8 hex digits."""
+    return "f" + hashlib.blake2s(f"{anchor}\0{index}".encode(), digest_size=4).hexdigest() + "-"
+
+
 def _pretty(value) -> str:
-    text = json.dumps(value, indent=1, ensure_ascii=False, default=str)
+    """Recorded data as compact JSON (one entry a line at the top level), cut at MAX_DETAILS_CHARS."""
+    if isinstance(value, Mapping):
+        text = "{\n" + ",\n".join(f" {json.dumps(str(key), ensure_ascii=False)}: "
+                                    f"{json.dumps(item, ensure_ascii=False, default=str)}"
+                                    for key, item in value.items()) + "\n}"
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= MAX_DETAILS_CHARS else text[:MAX_DETAILS_CHARS] + f"\n… ({len(text)} characters)"
+
+
+def facts(details) -> list[tuple[str, str]]:
+    """The recorded details a reader can take in at a glance, shown on the card: top-level entries that are
+    a number, a word, or a small mapping of those ("defaults: Dense GlorotUniform, Conv2D GlorotUniform")."""
+    if not isinstance(details, Mapping):
+        return []
+    shown = []
+    for key, value in details.items():
+        if isinstance(value, (str, int, float, bool)) and len(str(value)) <= MAX_FACT_CHARS:
+            shown.append((str(key), numbers_text(value) if isinstance(value, float) else number(value)))
+        elif (isinstance(value, Mapping) and 0 < len(value) <= MAX_FACT_ITEMS
+              and all(isinstance(item, (str, int, float, bool)) for item in value.values())):
+            text = ", ".join(f"{name}: {numbers_text(item) if isinstance(item, float) else number(item)}"
+                             for name, item in value.items())
+            if len(text) <= MAX_FACT_CHARS:
+                shown.append((str(key), text))
+    return shown
 
 
 def _verdict(prefix: str, verdict: str) -> dict:
@@ -128,12 +157,23 @@ def _failing_because(claim: Mapping, evidence: dict, as_catalog_expects: bool) -
     return reasons
 
 
-def claim_view(recorded: Mapping, index: int) -> dict:
+def anchor_for(claim_id, taken: set[str]) -> str:
+    """The card's id: the claim id itself (`#SELU-SELF-NORMALIZES`), with any space made a dash; a second
+    card of the same id gets `-2`. Links from other pages and from the overview use it."""
+    anchor = "-".join(str(claim_id).split()) or "claim"
+    unique, count = anchor, 1
+    while unique in taken:
+        count += 1
+        unique = f"{anchor}-{count}"
+    taken.add(unique)
+    return unique
+
+
+def claim_view(recorded: Mapping, anchor: str) -> dict:
     claim = results_file.with_defaults(recorded)
     verdict = str(claim.get("verdict", "unknown"))
     headline = str(claim.get("headline") or verdict)
     expected = str(claim.get("expected", "unknown"))
-    anchor = f"claim-{index}"
     details = claim.get("details")
     evidence = claim_evidence.evidence(claim)
     untested = headline == UNTESTED
@@ -141,11 +181,11 @@ def claim_view(recorded: Mapping, index: int) -> dict:
     failing = [] if untested else _failing_because(claim, evidence, as_catalog_expects)
     return {
         "anchor": anchor,
-        "id": str(claim.get("id", f"#{index + 1}")),
+        "id": str(claim.get("id", anchor)),
         "kind": str(claim.get("kind", "")),
         "section": str(claim.get("section") or "(no section)"),
-        "quote": str(claim.get("quote", "")),
-        "short_quote": short(claim.get("quote", "")),
+        "quote": quote_markup(claim.get("quote", "")),
+        "short_quote": short_quote_markup(claim.get("quote", "")),
         "reading": str(claim.get("reading") or ""),
         **_verdict("verdict", verdict), **_verdict("headline", headline), **_verdict("expected", expected),
         "pooled": evidence["reference"] is not None,
@@ -155,8 +195,9 @@ def claim_view(recorded: Mapping, index: int) -> dict:
         "failing_because": failing,
         # The note asserts each claim: refuted contradicts it; negligible holds, by less than matters.
         "disagrees_with_note": headline == "refuted",
-        "effect_short": (f"{number(claim.get('effect'))} {interval(claim.get('ci_low'), claim.get('ci_high'))}"
-                         if claim.get("test") is not None else ""),
+        "effect": effects.presentation(claim),
+        "parts": effects.parts(claim),
+        "deciding": effects.deciding_chain(claim),
         "reason": str((claim.get("untested_reason") if untested else None) or claim.get("reason") or ""),
         "decision_rows": decision_rows(claim),
         "run_rows": run_rows(claim),
@@ -164,6 +205,7 @@ def claim_view(recorded: Mapping, index: int) -> dict:
         "rationale": str(claim.get("rationale") or ""),
         "rerun": str(claim.get("rerun") or ""),
         "figures": figures(claim, anchor),
+        "facts": facts(details),
         "details": _pretty(details) if details else "",
         **evidence,
     }

@@ -62,8 +62,9 @@ def _flag_counts(views: list[dict]) -> list[tuple[str, str, int]]:
 
 
 def render(document: dict) -> str:
-    views = [claim_view.claim_view(claim, index) for index, claim in enumerate(document.get("claims") or [])
-             if isinstance(claim, Mapping)]
+    taken: set[str] = set()
+    views = [claim_view.claim_view(claim, claim_view.anchor_for(claim.get("id"), taken))
+             for claim in document.get("claims") or [] if isinstance(claim, Mapping)]
     environment = document.get("environment") if isinstance(document.get("environment"), Mapping) else {}
     run = document.get("run") if isinstance(document.get("run"), Mapping) else {}
     upgraded = f" (read from v{document['upgraded_from']})" if document.get("upgraded_from") is not None else ""

@@ -107,10 +107,10 @@ def test_an_underpowered_claim_is_flagged_on_its_card_and_in_the_table(page):
 def test_a_pooled_reference_shows_the_pooled_headline_and_this_run(page):
     card = words(article(page, "V2-POOLED"))
     assert "pooled finding ✓ supported this run: ? inconclusive" in card
-    assert ("pooled reference ✓ supported mean difference = 0.009, 95% CI [0.001, 0.017], p = 0.034, pooled over 20 "
+    assert ("pooled reference ✓ supported mean difference = 0.009 [0.001, 0.017] (95% CI), p = 0.034, pooled over 20 "
             "runs of 60 seeds (TF 2.21.0, 2026-11-30)") in card
     assert ("this run ? inconclusive 0.009 [-0.004, 0.022]; a run of this size should land in its 95% prediction "
-            "interval [-0.02, 0.038]: ✓ consistent with the reference this run lies where a run of 60 seeds "
+            "interval [-0.020, 0.038]: ✓ consistent with the reference this run lies where a run of 60 seeds "
             "should") in card
     assert "tox -e claims -- --claim V2-POOLED --calibrate 20" in card
     row = words(re.search(r'<tr class="v-supported">.*?V2-POOLED.*?</tr>', page, re.S).group(0))
@@ -123,7 +123,7 @@ def test_a_reference_as_the_catalog_words_it_and_a_failed_run_read_plainly():
     reference = claim_evidence.reference(claim)
     assert reference["text"] == "20 runs of 10 seeds" and reference["consistent"] is False
     assert "prediction interval [n/a, n/a]" == reference["prediction"]
-    view = claim_view.claim_view({**claim, "id": "X", "expected": "inconclusive"}, 0)
+    view = claim_view.claim_view({**claim, "id": "X", "expected": "inconclusive"}, "X")
     assert view["as_expected"] is False
     assert view["failing_because"] == ["this run lies outside the reference's prediction"]
     assert ("warn", "⚠ outside the reference's prediction") in view["flags"]
@@ -134,14 +134,14 @@ def test_a_control_that_came_out_supported_fails_the_claim_in_plain_sight(page):
     assert "control-failed" in attributes.split(">")[0]
     card = words(attributes)
     assert "✗ This claim fails: its negative control came out supported." in card
-    assert "shuffled labels: supported (effect = 0.3, [0.2, 0.4]) ✗ came out supported" in card
+    assert "shuffled labels: supported (effect = 0.30 [0.20, 0.40]) ✗ came out supported" in card
     assert "as required" not in card
     unexpected = words(page[page.index("Not as the catalog expects"):page.index('class="box environment"')])
     assert "V2-CONTROL-FAILS ✓ supported → ✓ supported fails: its negative control came out supported" in \
         unexpected
     assert "✗ control came out supported: 1" in words(between(page, 'class="flag-counts"', "</p>"))
     assert "negative control no negative control recorded" in words(article(page, "V2-PLAIN"))
-    assert ("shuffled labels: inconclusive (effect = 0.01, [-0.05, 0.07]) ✓ not supported, as required"
+    assert ("shuffled labels: inconclusive (effect = 0.01 [-0.05, 0.07]) ✓ not supported, as required"
             in words(article(page, "V2-NEGLIGIBLE")))
 
 
@@ -167,7 +167,7 @@ def test_malformed_schema_2_fields_read_as_not_recorded():
     text = words(card)
     assert "no stability over seeds recorded" in text and "no negative control recorded" in text
     assert "pooled reference" not in text and "pinned part" not in text and "underpowered" not in text
-    assert "observed ? inconclusive" in text
+    assert "verdict ? inconclusive" in text
     assert HOSTILE.replace("<", "&lt;").replace(">", "&gt;").split(" ")[0] in card and "<script>" not in card
 
 
