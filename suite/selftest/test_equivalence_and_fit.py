@@ -26,8 +26,9 @@ def test_tost_slope_tells_he_from_glorot_through_relu_layers(rng):
     depth = np.arange(30)
     kept = rng.normal(0, 0.05, 30)                     # log second moment stays flat (He + ReLU)
     halved = depth * math.log(0.5) + rng.normal(0, 0.05, 30)   # halves per layer (Glorot + ReLU, square)
-    assert slope_equivalent_by_tost(depth, kept, target=0.0, margin=0.05, alpha=ALPHA, beta=BETA).decision == "supported"
-    assert slope_equivalent_by_tost(depth, halved, target=0.0, margin=0.05, alpha=ALPHA, beta=BETA).decision == "refuted"
+    design = dict(target=0.0, margin=0.05, alpha=ALPHA, beta=BETA)
+    assert slope_equivalent_by_tost(depth, kept, **design).decision == "supported"
+    assert slope_equivalent_by_tost(depth, halved, **design).decision == "refuted"
 
 
 def test_ks_accepts_glorot_uniform_and_rejects_a_same_variance_normal(rng):

@@ -10,8 +10,15 @@ import pytest
 from scipy import stats
 
 from verdicts.exact import all_checks_hold
-from verdicts.family import (BONFERRONI, HOLM, INTERSECTION_UNION, decide_each, every_part_holds, intersection_union,
-                             support_level)
+from verdicts.family import (
+    BONFERRONI,
+    HOLM,
+    INTERSECTION_UNION,
+    decide_each,
+    every_part_holds,
+    intersection_union,
+    support_level,
+)
 from verdicts.location import mean_greater_by_t
 
 ALPHA, BETA, MIN_EFFECT, N = 0.05, 0.2, 0.3, 20

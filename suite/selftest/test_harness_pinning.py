@@ -1,7 +1,6 @@
 """The pinning rules end to end on planted projects (pytester): an untested claim is shown and not
 counted, a supported negative control fails its claim, and a result carries its reading and stability."""
-from suite.selftest.test_harness import (PASSING_TEST, QUOTE_DEFAULT, QUOTE_LIST, entry, project,  # noqa: F401
-                                        results, run)
+from suite.selftest.test_harness import PASSING_TEST, QUOTE_DEFAULT, QUOTE_LIST, entry, project, results, run  # noqa: F401
 
 CONTROLLED_TEST = '''
 @pytest.mark.claim("{id}")

@@ -6,16 +6,22 @@ claim is no effect at all (or the opposite sign), and an effect just below what 
 import numpy as np
 import pytest
 
-from verdicts.location import (mean_differs_by_t, mean_greater_by_t, mean_greater_by_welch,
-                               shift_greater_by_mann_whitney, shift_greater_by_wilcoxon)
+from verdicts.location import (
+    mean_differs_by_t,
+    mean_greater_by_t,
+    mean_greater_by_welch,
+    shift_greater_by_mann_whitney,
+    shift_greater_by_wilcoxon,
+)
 
 ALPHA, BETA, MIN_EFFECT = 0.05, 0.1, 0.5
 
 
 @pytest.mark.parametrize("n", [10, 30])
 def test_one_sample_t_supports_a_real_effect_and_refutes_none(rng, n):
-    assert mean_greater_by_t(rng.normal(1.5, 1, n), alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT).decision == "supported"
-    assert mean_greater_by_t(rng.normal(-1.0, 1, n), alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT).decision == "refuted"
+    design = dict(alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT)
+    assert mean_greater_by_t(rng.normal(1.5, 1, n), **design).decision == "supported"
+    assert mean_greater_by_t(rng.normal(-1.0, 1, n), **design).decision == "refuted"
 
 
 def test_one_sample_t_is_inconclusive_when_underpowered(rng):
@@ -36,7 +42,8 @@ def test_two_sided_t_finds_a_difference_of_either_sign_and_refutes_none(rng):
     for shift in (-1.5, 1.5):
         assert mean_differs_by_t(rng.normal(shift, 1, 20), alpha=ALPHA, beta=BETA,
                                  min_effect=MIN_EFFECT).decision == "supported"
-    assert mean_differs_by_t(rng.normal(0, 0.3, 100), alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT).decision == "refuted"
+    assert mean_differs_by_t(rng.normal(0, 0.3, 100), alpha=ALPHA, beta=BETA,
+                             min_effect=MIN_EFFECT).decision == "refuted"
 
 
 def test_mann_whitney_supports_a_heavy_tailed_shift_and_refutes_none(rng):

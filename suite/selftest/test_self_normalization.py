@@ -8,8 +8,12 @@ stationary offset lies just beyond the domain's margin.
 import numpy as np
 import pytest
 
-from verdicts.self_normalization import (follows_selu_map_by_tost, map_residuals, moments_in_domain_by_tost,
-                                         moments_leave_domain)
+from verdicts.self_normalization import (
+    follows_selu_map_by_tost,
+    map_residuals,
+    moments_in_domain_by_tost,
+    moments_leave_domain,
+)
 from verdicts.theory import selu as theory
 
 ALPHA, BETA, NETWORKS, LAYERS = 0.05, 0.05, 64, 30

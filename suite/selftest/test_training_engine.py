@@ -2,18 +2,18 @@
 
 Uses TensorFlow (a few seconds). Each case trains 2 seeds × its variants (activation, initializer,
 learning rate) with the engine, and each variant once (seeds alternating) with `model.fit` (same initial
-weights, same batches, shuffle off), then compares every Dense weight. Tolerance: float32 rounding over ~14 steps moves weights by ~1e-7
-(SGD) to ~1e-6 (Adam, whose 1/sqrt(v) amplifies rounding where v is small), so the weights must
-agree within 1e-5 absolute + 1e-5 relative; a wrong batch order, learning rate or update rule moves
-them by more than 1e-3, which the contrast in each case shows.
+weights, same batches, shuffle off), then compares every Dense weight. Tolerance: float32 rounding over
+~14 steps moves weights by ~1e-7 (SGD) to ~1e-6 (Adam, whose 1/sqrt(v) amplifies rounding where v is
+small), so the weights must agree within 1e-5 absolute + 1e-5 relative; a wrong batch order, learning rate
+or update rule moves them by more than 1e-3, which the contrast in each case shows.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from probes.datasets import digits
 from probes.activations import RReLU
+from probes.datasets import digits
 from probes.keras_api import tf
 from probes.training import MLP, Variant, optimizer, train_seeds, train_variants
 from probes.training.batched import BatchedMLP
