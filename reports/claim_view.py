@@ -169,6 +169,19 @@ def anchor_for(claim_id, taken: set[str]) -> str:
     return unique
 
 
+def expectation(claim: Mapping, evidence: dict | None = None) -> tuple[bool | None, list[str]]:
+    """Whether a claim came out as the catalog expects (None for an untested claim: neither), and why it fails
+    where it does although its headline is the expected one."""
+    claim = results_file.with_defaults(claim)
+    evidence = evidence or claim_evidence.evidence(claim)
+    headline = str(claim.get("headline") or claim.get("verdict", "unknown"))
+    if headline == UNTESTED:
+        return None, []
+    as_catalog_expects = headline == str(claim.get("expected", "unknown")) or headline == "skipped"
+    failing = _failing_because(claim, evidence, as_catalog_expects)
+    return as_catalog_expects and not failing, failing
+
+
 def claim_view(recorded: Mapping, anchor: str) -> dict:
     claim = results_file.with_defaults(recorded)
     verdict = str(claim.get("verdict", "unknown"))
@@ -177,8 +190,7 @@ def claim_view(recorded: Mapping, anchor: str) -> dict:
     details = claim.get("details")
     evidence = claim_evidence.evidence(claim)
     untested = headline == UNTESTED
-    as_catalog_expects = headline == expected or headline == "skipped"
-    failing = [] if untested else _failing_because(claim, evidence, as_catalog_expects)
+    as_expected, failing = expectation(claim, evidence)
     return {
         "anchor": anchor,
         "id": str(claim.get("id", anchor)),
@@ -191,7 +203,7 @@ def claim_view(recorded: Mapping, anchor: str) -> dict:
         "pooled": evidence["reference"] is not None,
         "untested": untested,
         # Untested claims are neither as expected nor not: the catalog fixed that they cannot be tested here.
-        "as_expected": None if untested else as_catalog_expects and not failing,
+        "as_expected": as_expected,
         "failing_because": failing,
         # The note asserts each claim: refuted contradicts it; negligible holds, by less than matters.
         "disagrees_with_note": headline == "refuted",

@@ -123,3 +123,13 @@ def deciding_chain(claim: Mapping) -> str:
     """Which part decided, outermost first ('kernels fit › Conv2D kernel'); empty for a claim of one part."""
     notes = [str(note) for note in claim.get("notes") or [] if isinstance(note, str)]
     return " › ".join(reversed([note.removeprefix(DECIDING) for note in notes if note.startswith(DECIDING)]))
+
+
+def comparable(before: Mapping, after: Mapping) -> bool:
+    """Whether two runs' effects measure the same thing: the same effect name and, for a claim of several
+    parts, the same deciding part (a conjunction's effect is its weakest part's, which may be another part
+    in the other run: SELU-SEQUENTIAL-ONLY's 'stays' part at 3.0 against its 'leaves' part at 2e12)."""
+    if before.get("effect_name") != after.get("effect_name"):
+        return False
+    old, new = deciding_chain(before), deciding_chain(after)
+    return not (old and new and old != new)

@@ -10,19 +10,28 @@ column's (reports.changes decides both); a claim a version skipped shows the rea
 Each column is also compared with its committed baseline, where there is one. A cell shows the claim's headline
 (the pooled reference's verdict where the claim has one, with this run's beside it); negligible and untested
 cells are told apart by colour, symbol and word.
+
+The page opens with a summary: per run, how many claims came out as the catalog expects, its failures (a
+verdict other than the catalog's), and its changes from the run to its left, each one line linked to the
+claim's card in that run's report. A change of the deciding part (a conjunction decided by another of its
+parts) is *not comparable*, never a regression. A run that never started (`failed_to_run`, with its reason)
+reads "did not run" and is compared with nothing. A CSS-only switch shows only the rows that changed.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports import changes, claim_evidence, claim_view, compare, html_report, results_file
-from reports.wording import interval, number, short, symbol, verdict_class
+from reports import changes, claim_evidence, claim_view, compare, effects, html_report, results_file
+from reports.wording import short, short_quote_markup, symbol, verdict_class
 
 NOT_IN_RUN = "not in this run"
+NOT_COMPARABLE = "not comparable"
+DID_NOT_RUN = "did not run"
 
 
 @dataclass
@@ -32,9 +41,20 @@ class Column:
     claims: dict = field(init=False)
     baseline_changes: dict | None = None
     baseline_path: Path | None = None
+    report: str = ""  # the link to this run's report, relative to the page; empty where there is none
 
     def __post_init__(self):
         self.claims = changes.by_id(self.document)
+
+    @property
+    def did_not_run(self) -> str:
+        """Why the run never started (a nightly that could not be installed), or empty for a run that did."""
+        reason = self.document.get("failed_to_run")
+        return " ".join(str(reason).split()) if reason else ""
+
+    def link(self, claim_id: str) -> str:
+        """The claim's card in this run's report (anchors are claim ids), or empty."""
+        return f"{self.report}#{'-'.join(claim_id.split())}" if self.report and claim_id in self.claims else ""
 
     @property
     def environment(self) -> dict:
@@ -56,7 +76,7 @@ def load_columns(paths: list[Path], baselines_dir: Path | None) -> list[Column]:
     for column in columns:
         name = str(column.run.get("name", ""))
         baseline = baselines_dir / f"{name}.json" if baselines_dir and compare.SAFE_RUN_NAME.match(name) else None
-        if baseline and baseline.is_file():
+        if baseline and baseline.is_file() and not column.did_not_run:
             found = changes.document_changes(results_file.load(baseline), column.document, only_common=True)
             column.baseline_path = baseline
             column.baseline_changes = {}
@@ -74,36 +94,65 @@ def claim_ids(columns: list[Column]) -> list[str]:
 
 
 def _since(change: changes.Change, previous: dict) -> str:
-    """A cell's short account of a regression from the cell to its left (verdicts compared are the runs')."""
+    """A cell's short account of a change from the cell to its left (verdicts compared are the runs')."""
+    if change.what == NOT_COMPARABLE:
+        return f"{NOT_COMPARABLE}: decided by another part"
     if change.what == "verdict":
         return f"{'this run ' if previous.get('reference') else ''}was {previous.get('verdict')}"
-    return f"effect moved from {number(previous.get('effect'))}"
+    return f"effect moved from {effect_words(previous)}"
 
 
-def cell(claim: dict | None, previous: dict | None, previous_label: str, baseline: list | None) -> dict:
+def effect_words(claim: dict) -> str:
+    shown = effects.presentation(claim)
+    return shown["value"] if shown else "no effect"
+
+
+def claim_changes(before: dict, after: dict, claim_id: str = "") -> list[changes.Change]:
+    """reports.changes' account, except that an effect shift between two different deciding parts of a
+    conjunction is not comparable (a note), not a regression."""
+    found = changes.claim_changes(claim_id, before, after)
+    if effects.comparable(before, after):
+        return found
+    return [changes.Change(claim_id, NOT_COMPARABLE, f"{NOT_COMPARABLE}: decided by "
+                           f"{effects.deciding_chain(before) or 'one part'} before, by "
+                           f"{effects.deciding_chain(after) or 'another'} now; {change.why}", False)
+            if change.what == "effect" else change for change in found]
+
+
+def cell(claim: dict | None, previous: dict | None, previous_label: str, baseline: list | None,
+         link: str = "", did_not_run: bool = False) -> dict:
     if claim is None:
-        return {"verdict": NOT_IN_RUN, "verdict_class": "absent", "symbol": "", "run_verdict": "", "effect": "",
-                "effect_name": "", "reason": "", "expected": "", "fails": [], "since": [], "why": "", "baseline": ""}
+        return {"verdict": DID_NOT_RUN if did_not_run else NOT_IN_RUN, "verdict_class": "absent", "symbol": "", "run_verdict": "", "effect": "",
+                "effect_name": "", "reason": "", "expected": "", "fails": [], "since": [], "why": "", "baseline": "",
+                "failure": "", "link": "", "not_comparable": False}
     verdict = str(claim.get("headline") or claim.get("verdict"))
-    found = [change for change in changes.claim_changes("", previous, claim) if change.regression] if previous else []
-    decided = claim.get("test") is not None
+    found = [change for change in claim_changes(previous, claim) if change.regression or
+             change.what == NOT_COMPARABLE] if previous else []
     reason = claim.get("untested_reason") if verdict == "untested" else None
+    as_expected, failing = claim_view.expectation(claim)
+    shown = effects.presentation(claim)
     return {
         "verdict": verdict, "verdict_class": verdict_class(verdict), "symbol": symbol(verdict),
         "run_verdict": str(claim.get("verdict")) if claim.get("reference") else "",
-        "effect": (f"{number(claim.get('effect'))} {interval(claim.get('ci_low'), claim.get('ci_high'))}"
-                   if decided else ""),
-        "effect_name": str(claim.get("effect_name") or ""),
+        "effect": shown["value"] if shown else "",
+        "effect_name": f"{shown['name']} ({shown['level']}), {shown['unit']}" if shown else "",
         "reason": short(reason or claim.get("reason") or "", 160),
         "expected": str(claim.get("expected")) if claim.get("expected") != verdict and verdict != "skipped" else "",
+        # A failure is the run against the catalog; a change is this run against the one to its left.
+        "failure": ("fails: " + "; ".join(failing)) if failing else
+                   (f"fails: the catalog expects {claim.get('expected')}" if as_expected is False else ""),
         "fails": [words for severity, words in claim_evidence.evidence(claim)["flags"] if severity == "fail"],
-        "since": [_since(change, previous) for change in found],
+        "since": [_since(change, previous) for change in found if change.regression],
+        "not_comparable": any(change.what == NOT_COMPARABLE for change in found),
         "why": "; ".join(f"vs {previous_label}: {change.why}" for change in found),
         "baseline": "; ".join(change.why for change in baseline or [] if change.regression),
+        "link": link,
     }
 
 
 def _label(column: Column) -> str:
+    if column.did_not_run and not column.environment.get("tensorflow"):
+        return "did not run"
     return f"TF {column.environment.get('tensorflow')} · Keras {column.environment.get('keras')}"
 
 
@@ -116,35 +165,72 @@ def rows(columns: list[Column]) -> list[tuple[str, list[dict]]]:
         for column in columns:
             claim = column.claims.get(claim_id)
             baseline = (column.baseline_changes or {}).get(claim_id)
-            cells.append(cell(claim, previous, previous_label, baseline))
+            cells.append(cell(claim, previous, previous_label, baseline, column.link(claim_id),
+                              bool(column.did_not_run)))
             if claim is not None:
                 previous, previous_label = claim, _label(column)
         grouped.setdefault(str(first.get("section") or "(no section)"), []).append(
-            {"id": claim_id, "quote": short(first.get("quote", ""), 110), "kind": str(first.get("kind", "")),
-             "cells": cells, "changed": any(c["since"] or c["baseline"] for c in cells)})
+            {"id": claim_id, "quote": short_quote_markup(first.get("quote", ""), 110), "kind": str(first.get("kind", "")),
+             "cells": cells, "changed": any(c["since"] or c["baseline"] or c["not_comparable"] for c in cells),
+             "fails": any(c["failure"] for c in cells)})
     return list(grouped.items())
 
 
 def transitions(columns: list[Column]) -> list[dict]:
-    """For each column after the first: every change (regressions and notes) from the column to its left."""
-    steps = []
-    for before, after in zip(columns, columns[1:]):
-        found = changes.document_changes(before.document, after.document, only_common=True)
+    """For each column after the first: every change (regressions, not comparable, notes) from the last column
+    to its left that ran, each with the link to the claim's card in the later run."""
+    steps, ran = [], [column for column in columns if not column.did_not_run]
+    for before, after in zip(ran, ran[1:]):
+        old, new = before.claims, after.claims
+        found = [change for claim_id in old if claim_id in new
+                 for change in claim_changes(old[claim_id], new[claim_id], claim_id)]
+        found.sort(key=lambda change: (not change.regression, change.what != NOT_COMPARABLE))
         steps.append({"from": f"{before.run.get('name')} ({_label(before)})",
-                      "to": f"{after.run.get('name')} ({_label(after)})",
-                      "warnings": changes.setting_warnings(before.document, after.document), "changes": found})
+                      "to": f"{after.run.get('name')} ({_label(after)})", "to_name": str(after.run.get("name")),
+                      "warnings": changes.setting_warnings(before.document, after.document),
+                      "changes": [{"claim_id": change.claim_id, "why": change.why, "link": after.link(change.claim_id),
+                                   "kind": "regression" if change.regression else
+                                   NOT_COMPARABLE if change.what == NOT_COMPARABLE else "note"}
+                                  for change in found]})
     return steps
 
 
-def render(columns: list[Column]) -> str:
+def run_summary(column: Column, step: dict | None) -> dict:
+    """One run in the page's summary: as expected out of tested, its failures, and its changes (regressions
+    and not comparable first) from the run to its left, each linked to the claim's card."""
+    if column.did_not_run:
+        return {"name": str(column.run.get("name") or column.path.parent.name), "label": _label(column),
+                "did_not_run": column.did_not_run, "as_expected": 0, "tested": 0, "failures": [], "changes": []}
+    outcomes = {claim_id: claim_view.expectation(claim) for claim_id, claim in column.claims.items()}
+    tested = {claim_id: outcome for claim_id, outcome in outcomes.items() if outcome[0] is not None}
+    failures = [{"claim_id": claim_id, "link": column.link(claim_id),
+                 "why": "; ".join(failing) or f"the catalog expects {column.claims[claim_id].get('expected')}, "
+                                              f"observed {column.claims[claim_id].get('headline') or column.claims[claim_id].get('verdict')}"}
+                for claim_id, (as_expected, failing) in tested.items() if as_expected is False]
+    return {"name": str(column.run.get("name")), "label": _label(column), "did_not_run": "",
+            "as_expected": sum(outcome[0] is True for outcome in tested.values()), "tested": len(tested),
+            "failures": failures, "changes": [change for change in (step or {}).get("changes", [])
+                                               if change["kind"] != "note"],
+            "notes": sum(change["kind"] == "note" for change in (step or {}).get("changes", []))}
+
+
+def render(columns: list[Column], out: Path | None = None) -> str:
+    """The page; with `out` (where it will be written), each run's report beside its results is linked."""
+    for column in columns:
+        report = column.path.with_name("index.html")
+        if out is not None and report.is_file():
+            column.report = Path(os.path.relpath(report, Path(out).parent)).as_posix()
+    steps = {step["to_name"]: step for step in transitions(columns)}
     headers = [{"name": str(column.run.get("name")), "tensorflow": column.environment.get("tensorflow"),
-                "keras": column.environment.get("keras"), "path": str(column.path),
+                "keras": column.environment.get("keras"), "path": str(column.path), "report": column.report,
                 "profile": column.run.get("profile"), "seed": column.run.get("seed"), "status": column.run.get("status"),
+                "did_not_run": column.did_not_run,
                 "counts": claim_view.verdict_counts([str(c.get("headline") or c.get("verdict"))
                                                      for c in column.claims.values()], always=()),
                 "baseline": str(column.baseline_path) if column.baseline_path else ""} for column in columns]
+    summaries = [run_summary(column, steps.get(str(column.run.get("name")))) for column in columns]
     return html_report.template_environment().get_template("matrix.html.j2").render(
-        headers=headers, grouped=rows(columns), transitions=transitions(columns))
+        headers=headers, grouped=rows(columns), transitions=list(steps.values()), summaries=summaries)
 
 
 def main(argv=None) -> int:
@@ -155,11 +241,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         paths = args.results or compare.discovered(args)
-        page = render(load_columns(paths, args.baselines_dir))
+        out = args.out or args.results_dir / "matrix.html"
+        page = render(load_columns(paths, args.baselines_dir), out)
     except results_file.ResultsFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    out = args.out or args.results_dir / "matrix.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     print(out)
