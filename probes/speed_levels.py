@@ -44,6 +44,11 @@ def activation_of(name: str) -> str:
     return name.removesuffix(TWIN)
 
 
+def pair_of(key: tuple) -> tuple:
+    """A workload's pair group: its device, level and build, whatever its activation."""
+    return (*key[:2], *key[3:])
+
+
 def regime_level(regime: Mapping) -> str:
     """An inference regime's level name: its model and batch."""
     if regime["model"] == "cnn":

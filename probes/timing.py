@@ -15,6 +15,13 @@ raw seconds per call are kept for every round, warm-up rounds included, and `sec
 those. Mixing levels call by call also means a small op may find the cache cleared by a large one:
 every variant of a level meets that alike, as ops in a real program do.
 
+Paired variants (`pair_by`, a function naming each variant's pair group: the same model level and build
+with different activations) are called side by side: a round runs cycles of one call of each member of a
+group, in a fresh random order, the cycles of all groups shuffled together, and every member of a group
+takes the same calls per sample. On a heavily loaded machine (load average 7-10 on 2 cores) the load
+changes within a round by far more than an activation's cost; side by side, the members of a pair meet
+the same few milliseconds of it, and the ratio of their samples keeps what the load spares.
+
 The garbage collector is paused during a round (as pytest-benchmark's --benchmark-disable-gc does), so
 a collection never lands inside a sample; it catches up between rounds.
 """
@@ -24,6 +31,7 @@ import gc
 import math
 import time
 from collections.abc import Callable, Hashable, Mapping
+from itertools import chain
 
 import numpy as np
 
@@ -48,12 +56,17 @@ class Interleaved:
     """Variants timed in rounds, each round in a random order drawn from `rng`."""
 
     def __init__(self, variants: Mapping[Hashable, Callable[[], object]], *, rng: np.random.Generator,
-                 min_sample_seconds: float):
+                 min_sample_seconds: float, pair_by: Callable[[Hashable], Hashable] | None = None):
         if not variants:
             raise ValueError("no variants to time")
         self.variants = dict(variants)
         self.rng = rng
         self.min_sample_seconds = float(min_sample_seconds)
+        self.groups: dict[Hashable, list[int]] | None = None
+        if pair_by is not None:
+            self.groups = {}
+            for index, key in enumerate(self.variants):
+                self.groups.setdefault(pair_by(key), []).append(index)
         self.calls_per_sample: dict[Hashable, int] = {}
         self.rounds: list[dict[Hashable, float]] = []
 
@@ -63,7 +76,19 @@ class Interleaved:
         for key, variant in self.variants.items():
             single = max(fastest_call_seconds(variant), 1e-9)
             self.calls_per_sample[key] = max(1, math.ceil(self.min_sample_seconds / single))
+        keys = list(self.variants)
+        for members in (self.groups or {}).values():
+            calls = max(self.calls_per_sample[keys[index]] for index in members)
+            self.calls_per_sample.update({keys[index]: calls for index in members})
         return dict(self.calls_per_sample)
+
+    def _schedule(self, calls: list[int]) -> np.ndarray:
+        """The order of one round's calls, as indices of the variants."""
+        if self.groups is None:
+            return self.rng.permutation(np.repeat(np.arange(len(calls)), calls))
+        cycles = [members for members in self.groups.values() for _ in range(calls[members[0]])]
+        order = self.rng.permutation(len(cycles))
+        return np.fromiter(chain.from_iterable(self.rng.permutation(cycles[index]) for index in order), dtype=int)
 
     def run_round(self):
         """One sample of every variant, its calls shuffled among all others'; the benchmark target."""
@@ -71,7 +96,7 @@ class Interleaved:
             self.prepare()
         keys = list(self.variants)
         calls = [self.calls_per_sample[key] for key in keys]
-        schedule = self.rng.permutation(np.repeat(np.arange(len(keys)), calls))
+        schedule = self._schedule(calls)
         variants = [self.variants[key] for key in keys]
         totals = [0.0] * len(keys)
         clock = time.perf_counter

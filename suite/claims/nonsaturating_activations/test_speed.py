@@ -82,7 +82,7 @@ def _across_regimes(claim, bench: SpeedBench, reference: str, rivals: tuple[str,
     regimes; the A/A control, `reference` against its twin, through the same decision."""
     regimes = tuple(regime_levels(claim.sizes))
     control = twin(reference)
-    measurement = bench.measure({level: (*rivals, reference, control) for level in regimes})
+    measurement = bench.measure({level: (*rivals, reference, control) for level in regimes}, paired=True)
     family = bench.decide(measurement, [(rival, reference) for rival in rivals], relation="greater",
                           deciding=regimes)
     same = bench.decide(measurement, [(control, reference)], relation="greater", deciding=regimes)

@@ -1,0 +1,38 @@
+"""Paired interleaving (probes.timing.Interleaved's `pair_by`): the members of a pair group are called side
+by side, one call each per cycle, and take the same calls per sample; unpaired variants keep one shuffled
+schedule. Numpy only: the variants sleep a few milliseconds and log their calls (about 0.5 s)."""
+import time
+
+import numpy as np
+
+from probes.timing import Interleaved
+
+
+def sleeper(log: list, key: tuple, seconds: float):
+    def call():
+        log.append(key)
+        time.sleep(seconds)
+    return call
+
+
+def test_paired_variants_are_called_side_by_side_with_equal_calls(rng):
+    log = []
+    # Two builds of a level, each timing a fast and a slow activation (1 ms and 3 ms a call).
+    variants = {(level, name, build): sleeper(log, (level, name, build), seconds)
+                for level in ("inference",) for build in (0, 1) for name, seconds in (("fast", 0.001), ("slow", 0.003))}
+    timer = Interleaved(variants, rng=rng, min_sample_seconds=0.006, pair_by=lambda key: (key[0], key[2]))
+    calls = timer.prepare()
+    assert calls[("inference", "fast", 0)] == calls[("inference", "slow", 0)] >= 2
+    log.clear()
+    timer.run_round()
+    cycles = [log[index:index + 2] for index in range(0, len(log), 2)]
+    assert len(log) == sum(calls.values())
+    assert all({key[1] for key in cycle} == {"fast", "slow"} and cycle[0][2] == cycle[1][2] for cycle in cycles)
+    assert len({tuple(key[1] for key in cycle) for cycle in cycles}) == 2  # both orders occur
+
+
+def test_unpaired_variants_keep_their_own_calls_per_sample(rng):
+    variants = {name: sleeper([], name, seconds) for name, seconds in (("fast", 0.001), ("slow", 0.003))}
+    calls = Interleaved(variants, rng=rng, min_sample_seconds=0.006).prepare()
+    assert calls["fast"] > calls["slow"]
+    assert np.isclose(calls["slow"], 2, atol=1)
