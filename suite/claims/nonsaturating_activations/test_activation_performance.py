@@ -17,7 +17,9 @@ from probes.datasets import digits
 from probes.activations import RRELU_LOWER, RRELU_UPPER
 from probes.training import MLP, Variant, optimizer, train_variants
 from verdicts.location import shift_greater_by_wilcoxon
+from verdicts.settings import in_every_setting
 from verdicts.trend import ordered_by_page
+from suite.claims.nonsaturating_activations.protocols import tuned_protocol
 
 DEPTH, WIDTH = 8, 64
 OPTIMIZER = optimizer("SGD", momentum=0.9)
@@ -27,13 +29,6 @@ TARGET_TRAIN_LOSS = 0.1  # nats, for "converges faster": about 97% training accu
 # Evaluations only draw the curves where the end decides: every 2 epochs (10 for 100 short epochs).
 EPOCHS_PER_EVAL, EPOCHS_PER_EVAL_SMALL = 2, 10
 RRELU_MEAN_SLOPE = 2 / (RRELU_LOWER + RRELU_UPPER)  # 1/5.5, RReLU's inference slope
-# Worst to best, as the note orders them; each with its recommended initializer.
-RANKING = (("logistic", MLP(DEPTH, WIDTH, "sigmoid", "glorot_uniform")),
-           ("tanh", MLP(DEPTH, WIDTH, "tanh", "glorot_uniform")),
-           ("ReLU", MLP(DEPTH, WIDTH, "relu", "he_normal")),
-           ("leaky ReLU 0.2", MLP(DEPTH, WIDTH, "leaky_relu", "he_normal", slope=0.2)),
-           ("ELU", MLP(DEPTH, WIDTH, "elu", "he_normal")),
-           ("SELU", MLP(DEPTH, WIDTH, "selu", "lecun_normal")))
 
 
 def _mlp(activation: str, slope: float | None = None) -> MLP:
@@ -167,25 +162,40 @@ def test_elu_reaches_the_target_loss_in_fewer_steps(claim):
                          details={"steps_to_target": steps, "censored": censored}, series=series)
 
 
+def tuned_samples(runs, metric: str, values: dict) -> dict:
+    return {"panels": [
+        {"kind": "lines", "title": f"{metric.replace('_', ' ')} at each activation's tuned rate: mean over seeds",
+         "x": runs.run.eval_steps.tolist(), "x_label": "optimizer step", "y_label": metric.replace("_", " "),
+         "lines": {f"{name} (lr {runs.rates[name]:g})": _listed(np.nanmean(runs.run.curve(metric, v), axis=0))
+                   for v, name in enumerate(runs.names)}},
+        {"kind": "samples", "title": f"final {metric.replace('_', ' ')} per seed (diverged runs censored)",
+         "groups": {name: _listed(v) for name, v in values.items()}}]}
+
+
 @pytest.mark.claim("ACT-RANKING")
 def test_activations_rank_as_the_note_says(claim):
     """The general path is SELU > ELU > leaky ReLu & variants > ReLu > tanh > logistic."""
-    spec = claim.spec
-    names, run = _train(claim, dict(RANKING), epochs_per_eval=EPOCHS_PER_EVAL)
-    final = {name: run.final("val_loss")[v] for name, v in names.items()}
-    scores = -np.array(list(final.values())).T  # [seed, activation], worst to best as the note says
-    complete = np.isfinite(scores).all(axis=1)
+    spec, runs = claim.spec, tuned_protocol(claim)
+    loss = runs.final("val_loss")  # [activation, seed], worst to best as the note orders them
+    shuffle = claim.rng("control")
+    permuted = np.array([shuffle.permutation(column) for column in loss.T]).T
 
-    labels = list(final)
-    pairs = {}
-    for worse, better in zip(labels[:-1], labels[1:]):
-        d = final[worse] - final[better]
-        pairs[f"{better} > {worse}"] = shift_greater_by_wilcoxon(
-            d[np.isfinite(d)], alpha=spec.alpha / (len(labels) - 1), beta=spec.beta, min_effect=0.0,
-            seed=claim.seed_for("bootstrap")).decision
-    verdict = ordered_by_page(scores[complete], alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect,
-                              seed=claim.seed_for("bootstrap")).noting(
-        "adjacent pairs (one-sided Wilcoxon, alpha/5): " + "; ".join(f"{k}: {v}" for k, v in pairs.items()),
-        f"{int((~complete).sum())} seeds dropped (a run diverged)")
-    claim.assert_verdict(verdict, details={"final_val_loss": final, "adjacent_pairs": pairs},
-                         series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
+    def adjacent_differences(table):
+        return {f"{better} > {worse}": table[i] - table[i + 1]
+                for i, (worse, better) in enumerate(zip(runs.names[:-1], runs.names[1:]))}
+
+    def lower_loss(differences, alpha):
+        return shift_greater_by_wilcoxon(differences, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect,
+                                         seed=claim.seed_for("bootstrap"))
+
+    verdict = in_every_setting(lower_loss, adjacent_differences(loss), alpha=spec.alpha)
+    control = in_every_setting(lower_loss, adjacent_differences(permuted), alpha=spec.alpha)
+    final = dict(zip(runs.names, loss))
+    claim.assert_verdict(
+        verdict.noting(f"tuned learning rates: {runs.rates}", f"diverged runs (counted, ranked last): {runs.diverged()}"),
+        control=("activation labels permuted within each seed", control),
+        details={"final_val_loss": final, "learning_rates": runs.rates,
+                 "tuning_median_loss": runs.tuning_median_loss, "diverged": runs.diverged()},
+        findings=(f"mean final validation loss at tuned rates: " +
+                  ", ".join(f"{name} {np.mean(v):.3f} (lr {runs.rates[name]:g})" for name, v in final.items()),),
+        series=tuned_samples(runs, "val_loss", final))
