@@ -50,8 +50,15 @@ def one_line(text: str) -> str:
     return flat if len(flat) <= REASON_CHARS else flat[:REASON_CHARS - 1] + "…"
 
 
-def checked(step: str, command: list[str], timeout: float) -> str:
-    """Run a command; its standard output, or `Unavailable` naming the step and what it said."""
+def last_line(text: str) -> str:
+    """A traceback's last line: the exception."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def checked(step: str, command: list[str], timeout: float, *, reason=one_line) -> str:
+    """Run a command; its standard output, or `Unavailable` naming the step and what it said (`reason` of
+    its error output)."""
     try:
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -59,8 +66,9 @@ def checked(step: str, command: list[str], timeout: float) -> str:
     except OSError as error:
         raise Unavailable(f"{step}: {error}") from None
     if done.returncode:
-        said = one_line(done.stderr) or one_line(done.stdout) or "no output"
-        raise Unavailable(f"{step} failed (exit {done.returncode}): {said}")
+        said = reason(done.stderr) or reason(done.stdout) or "no output"
+        how = f"killed by signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
+        raise Unavailable(f"{step} failed ({how}): {said}")
     return done.stdout
 
 
@@ -82,7 +90,8 @@ def install(python: str, packages: list[str]):
 
 def imported(python: str) -> dict:
     """TensorFlow's and Keras's versions as a fresh interpreter imports them."""
-    printed = checked("import tensorflow and keras", [python, "-c", IMPORT_CHECK], IMPORT_TIMEOUT_S)
+    printed = checked("import tensorflow and keras", [python, "-c", IMPORT_CHECK], IMPORT_TIMEOUT_S,
+                      reason=last_line)
     try:
         return json.loads(printed.strip().splitlines()[-1])
     except (ValueError, IndexError):

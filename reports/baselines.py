@@ -20,7 +20,10 @@ DROPPED_CLAIM_FIELDS = ("series", "details")
 DROPPED_RUN_FIELDS = ("argv",)
 # Of a speed claim's details, each comparison's identity and ratio (reports.changes.speed_shift).
 KEPT_COMPARISON_FIELDS = ("device", "level", "numerator", "denominator", "ratio", "ci_low", "ci_high")
-LOCAL_RUN = "local"  # what pytest_deepclaims.results names a run made without tox (no DEEPCLAIMS_RUN_NAME)
+# Runs that never become baselines: one made without tox (pytest_deepclaims.results names it `local`), and
+# the runs compared with another run's baseline (the nightly, against the newest release's).
+NOT_BASELINES = {"local": "run outside tox", **{name: f"compared with the {baseline!r} baseline, never one itself"
+                                                for name, baseline in compare.BASELINE_OF.items()}}
 
 
 def _slim_claim(claim: dict) -> dict:
@@ -58,8 +61,9 @@ def main(argv=None) -> int:
     try:
         paths = args.results or compare.discovered(args)
         for path in paths:
-            if compare.run_name(results_file.load(path), path) == LOCAL_RUN:
-                print(f"{path}: run outside tox (name {LOCAL_RUN!r}), not a baseline; skipped")
+            name = compare.run_name(results_file.load(path), path)
+            if name in NOT_BASELINES:
+                print(f"{path}: {NOT_BASELINES[name]} (run {name!r}), not a baseline; skipped")
                 continue
             print(f"{path} -> {save(path, args.baselines_dir)}")
     except results_file.ResultsFileError as error:

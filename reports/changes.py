@@ -190,6 +190,13 @@ def _effect_change(claim_id: str, before: Mapping, after: Mapping, effect_kinds:
     return [Change(claim_id, "effect", why, counted)]
 
 
+def failed_to_run(document: Mapping) -> str | None:
+    """Why a run never started (its nightly could not be installed or imported, say), or None for a run
+    that did: such a document holds no claims, and comparing it would report every claim as gone."""
+    reason = document.get("failed_to_run")
+    return str(reason) if reason else None
+
+
 def by_id(document: Mapping) -> dict[str, Mapping]:
     return {str(claim.get("id")): claim for claim in document.get("claims", []) if isinstance(claim, Mapping)}
 

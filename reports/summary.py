@@ -3,9 +3,10 @@
     python -m reports.summary reports/out/results.json [--baseline fixtures/baselines/claims.json]
     tox -e summary -- RESULTS --baseline B --output "$GITHUB_STEP_SUMMARY"     # appended to the file
 
-It shows the verdict counts; with a baseline, the claims that changed against it (`reports.changes`:
-regressions, then notes); the claims that disagree with the note (refuted) and those that hold but below
-the margin that matters (negligible); and the claims whose verdict is not the catalog's. It reports and
+It shows, with a baseline, the claims that changed against it first (`reports.changes`: regressions, then
+notes); the verdict counts; the claims that disagree with the note (refuted) and those that hold but below
+the margin that matters (negligible); and the claims whose verdict is not the catalog's. A run that never
+started (`failed_to_run`: a nightly that could not be installed) is one line saying why. It reports and
 never gates (`reports.compare` does): exit 0, or 2 when a file cannot be used (one line naming it).
 """
 from __future__ import annotations
@@ -20,16 +21,17 @@ from reports import changes, results_file
 
 VERDICT_ORDER = ("supported", "negligible", "refuted", "inconclusive", "untested", "skipped", "error", "not run")
 MAX_CELL = 160
+MAX_REASON = 600  # .ci/nightly.py's one-line reason is at most this long
 MAX_NAMED = 12
 # Changes that only say a claim was not compared (reports.changes): one line, not a row each.
 NOT_COMPARED = ("missing", "undecided")
 
 
-def cell(text) -> str:
-    """Text safe in a Markdown table cell: one line, no markup, pipes escaped, long text cut."""
+def cell(text, limit: int = MAX_CELL) -> str:
+    """Text safe in a Markdown table cell: one line, no markup, pipes escaped, text past `limit` cut."""
     flat = " ".join(str(text).split())
-    if len(flat) > MAX_CELL:
-        flat = flat[:MAX_CELL - 1] + "…"
+    if len(flat) > limit:
+        flat = flat[:limit - 1] + "…"
     return html.escape(flat, quote=False).replace("|", "\\|")
 
 
@@ -50,7 +52,7 @@ def _title(document: dict) -> list[str]:
 def _counts(claims: list[dict]) -> list[str]:
     counts = Counter(str(claim.get("verdict")) for claim in claims)
     order = [v for v in VERDICT_ORDER if v in counts] + sorted(v for v in counts if v not in VERDICT_ORDER)
-    return ["", *table(("verdict", "claims"), [(verdict, counts[verdict]) for verdict in order])]
+    return ["", "### Verdicts", "", *table(("verdict", "claims"), [(verdict, counts[verdict]) for verdict in order])]
 
 
 def _against(baseline: dict, baseline_name: str, document: dict) -> list[str]:
@@ -95,12 +97,21 @@ def _off_catalog(claims: list[dict]) -> list[str]:
             *table(("claim", "verdict", "catalog expects", "reason or rerun"), rows)]
 
 
+def _did_not_run(document: dict, reason: str, baseline_name: str) -> list[str]:
+    lines = [f"## deepclaims: {cell(document['run'].get('name'))} — did not run", "",
+             f"**Did not run**: {cell(reason, MAX_REASON)}"]
+    return lines + (["", f"Nothing was compared with the baseline `{cell(baseline_name)}`."] if baseline_name else [])
+
+
 def markdown(document: dict, baseline: dict | None = None, baseline_name: str = "") -> str:
+    reason = changes.failed_to_run(document) or (baseline is not None and changes.failed_to_run(baseline))
+    if reason:
+        return "\n".join(_did_not_run(document, reason, baseline_name)) + "\n"
     claims = [claim for claim in document["claims"] if isinstance(claim, dict)]
-    lines = _title(document) + _counts(claims)
+    lines = _title(document)
     if baseline is not None:
         lines += _against(baseline, baseline_name, document)
-    lines += _disagreeing(claims) + _off_catalog(claims)
+    lines += _counts(claims) + _disagreeing(claims) + _off_catalog(claims)
     return "\n".join(lines) + "\n"
 
 

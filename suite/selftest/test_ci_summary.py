@@ -33,7 +33,7 @@ def rows(markdown: str, heading: str) -> list[list[str]]:
 def test_the_summary_counts_verdicts_and_lists_the_claims_that_disagree_with_the_note():
     text = summary.markdown(run_of())
     assert text.startswith("## deepclaims: claims — TensorFlow 2.21.0, Keras 3.15.1\n")
-    assert rows(text, "## deepclaims") == [["supported", "1"], ["negligible", "1"], ["refuted", "1"],
+    assert rows(text, "### Verdicts") == [["supported", "1"], ["negligible", "1"], ["refuted", "1"],
                                            ["inconclusive", "1"], ["untested", "1"]]
     assert [row[0] for row in rows(text, "### Where the note does not hold (refuted)")] == ["SELU-NORM"]
     below = rows(text, "### Holds but below the margin that matters (negligible)")
