@@ -21,8 +21,12 @@ from probes.keras_api import keras
 
 @dataclass(frozen=True)
 class ConvArm:
+    """An activation with its kernel initializer; `draw` > 0 draws other initial weights from the same
+    seeds (the same arm again, as a control with no difference by construction)."""
+
     activation: str
     kernel_initializer: str
+    draw: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,12 @@ def _tower(inputs, arm: ConvArm, seed: int, conv_layers: int, channels: int, cla
     x = inputs
     for index in range(conv_layers):
         initializer = keras.initializers.get(arm.kernel_initializer)
-        initializer = type(initializer).from_config({**initializer.get_config(), "seed": seed * 101 + index})
+        initializer = type(initializer).from_config({**initializer.get_config(),
+                                                     "seed": (seed * 101 + index + 7919 * arm.draw) % 2**31})
         x = keras.layers.Conv2D(channels, 3, padding="same", activation=arm.activation,
                                 kernel_initializer=initializer)(x)
     x = keras.layers.Flatten()(x)
-    head = keras.initializers.GlorotUniform(seed=seed * 101 + conv_layers)
+    head = keras.initializers.GlorotUniform(seed=(seed * 101 + conv_layers + 7919 * arm.draw) % 2**31)
     return keras.layers.Dense(classes, kernel_initializer=head)(x)
 
 

@@ -13,12 +13,17 @@ With k tests in the family:
   every one of its tests must reject (Berger 1982, Technometrics 24); refutation needs one part refuted at
   alpha / k, a union of k tests (`intersection_union`).
 
+`some_part_holds` is the mirror, for existential claims ("huge portions *can* die", under some optimizer):
+support needs one part supported at alpha / k (a union of k tests, Bonferroni); refutation needs every part
+refuted, an intersection, at alpha with no split.
+
 A part "shows its claim" when its decision is supported or negligible (the direction, or the equivalence, is
 shown). Holm orders by p-values, which must not depend on the level (true of every decision in verdicts/: the
 level sets only the interval); the family checks that.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, STRENGTH, SUPPORTED, Verdict
@@ -177,3 +182,40 @@ def every_part_holds(parts: Mapping[str, Decision], *, alpha: float, split: str 
     _tests(recorded or {}, "recorded decision")
     return verdict.noting(*(f"recorded, not decided: {name}: {_called(decision, level).summary()}"
                             for name, decision in (recorded or {}).items()))
+
+
+def per_setting(decide: Callable[[object, float], Verdict], data: Mapping[str, object]) -> dict[str, Callable]:
+    """One decision applied to each setting's data (an optimizer's runs, an image size's networks), as parts
+    of a family: `decide(data, level)` becomes, for each setting, a function of the level."""
+    return {name: functools.partial(decide, values) for name, values in data.items()}
+
+
+def some_part_holds(parts: Mapping[str, Decision], *, alpha: float) -> Verdict:
+    """An existential claim holds when at least one of its parts does (see the module docstring).
+
+    Supported when a part is supported at alpha / k; refuted when every part is refuted at alpha; negligible
+    when, at alpha, no part is supported or inconclusive and one shows its direction below its margin;
+    inconclusive otherwise. The record reported is the strongest part's."""
+    if not parts:
+        raise ValueError("a family of no parts")
+    k = len(_tests(parts, "part"))
+    at_split = {name: _called(part, alpha / max(k, 1)) for name, part in parts.items()}
+    at_alpha = {name: _called(part, alpha) for name, part in parts.items()}
+    notes = tuple(f"{name}: {verdict.summary()}" for name, verdict in at_split.items())
+
+    def strength(item):
+        verdict = item[1]
+        return STRENGTH[verdict.decision], -(verdict.p_value if verdict.p_value is not None else 1.0)
+
+    name, strongest = max(at_split.items(), key=strength)
+    if strongest.decision == SUPPORTED:
+        return strongest.noting(f"deciding part: {name}, supported at alpha {alpha:g} split over {k} parts", *notes)
+    decisions = {verdict.decision for verdict in at_alpha.values()}
+    if decisions == {REFUTED}:
+        weakest = max(at_alpha.values(), key=lambda v: v.p_value if v.p_value is not None else 1.0)
+        return weakest.noting(f"every one of {k} parts refuted at alpha {alpha:g}", *notes)
+    if decisions <= {REFUTED, NEGLIGIBLE}:
+        shown = next(verdict for verdict in at_alpha.values() if verdict.decision == NEGLIGIBLE)
+        return shown.noting("no part shows an effect that matters; one shows the direction below its margin", *notes)
+    return strongest.as_decision(INCONCLUSIVE, f"no part supported at alpha {alpha:g} split over {k}, "
+                                 "not every part refuted", *notes)

@@ -11,13 +11,14 @@ where the delta method is not.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
 import numpy as np
 from scipy import stats
 
-from verdicts.exact import conjunction
+from verdicts.family import every_part_holds
 from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, SUPPORTED, Verdict
 
 
@@ -135,7 +136,10 @@ def shapley_share_by_fieller(cells: Mapping[tuple[bool, bool], object], *, cause
 
 def each_cause_a_part(cells: Mapping[tuple[bool, bool], object], *, causes: tuple[str, str], share: float,
                       alpha: float, beta: float) -> Verdict:
-    """Both causes' Shapley shares shown above `share`: a conjunction, each at alpha / 2 (Bonferroni)."""
-    return conjunction({f"{name}: Shapley share": shapley_share_by_fieller(cells, cause=index, share=share,
-                                                                           alpha=alpha / 2, beta=beta)
-                        for index, name in enumerate(causes)})
+    """Both causes' Shapley shares shown above `share`, at family-wise error rate alpha (Bonferroni)."""
+    return every_part_holds({f"{name}: Shapley share": functools.partial(_shapley_at, cells, index, share, beta)
+                             for index, name in enumerate(causes)}, alpha=alpha)
+
+
+def _shapley_at(cells, cause: int, share: float, beta: float, level: float) -> Verdict:
+    return shapley_share_by_fieller(cells, cause=cause, share=share, alpha=level, beta=beta)

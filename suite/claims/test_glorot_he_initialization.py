@@ -8,18 +8,18 @@ import pytest
 from hypothesis import strategies as st
 from scipy import stats
 
-from verdicts.theory import initializer_laws as laws
-from pytest_deepclaims.hypothesis_draws import hypothesis_examples
-from pytest_deepclaims.note import listed_initializer_names
-from pytest_deepclaims.series import per_layer_lines
 from probes import initializers
 from probes.dense_stack import Init
 from probes.forward import forward_moments
 from probes.gradients import backward_variances, dense_layer_gains
 from probes.keras_api import KERAS_VERSION
+from pytest_deepclaims.hypothesis_draws import hypothesis_examples
+from pytest_deepclaims.note import listed_initializer_names
+from pytest_deepclaims.series import per_layer_lines
 from verdicts.equivalence import mean_equivalent_by_tost
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
 from verdicts.fit import fits_law_by_ks, variance_equivalent_by_ci
+from verdicts.theory import initializer_laws as laws
 
 
 @pytest.mark.claim("INIT-API-LIST")

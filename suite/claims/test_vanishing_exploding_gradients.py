@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pytest_deepclaims.series import per_layer_lines
 from probes.dense_stack import OLD_UNIFORM, STANDARD_NORMAL, Init
 from probes.forward import forward_moments
 from probes.gradients import sgd_relative_changes, weight_gradient_rms
+from pytest_deepclaims.series import per_layer_lines
 from verdicts.exact import conjunction, with_contrasts
 from verdicts.location import mean_greater_by_t, mean_greater_by_welch
 from verdicts.share import each_cause_a_part

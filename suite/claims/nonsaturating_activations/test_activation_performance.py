@@ -13,13 +13,13 @@ import math
 import numpy as np
 import pytest
 
-from probes.datasets import digits
 from probes.activations import RRELU_LOWER, RRELU_UPPER
+from probes.datasets import digits
 from probes.training import MLP, Variant, optimizer, train_variants
-from verdicts.location import shift_greater_by_wilcoxon
-from verdicts.settings import in_every_setting
-from verdicts.trend import ordered_by_page
 from suite.claims.nonsaturating_activations.protocols import tuned_protocol
+from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting
+from verdicts.location import shift_greater_by_wilcoxon
+from verdicts.trend import ordered_by_page
 
 DEPTH, WIDTH = 8, 64
 OPTIMIZER = optimizer("SGD", momentum=0.9)
@@ -188,14 +188,16 @@ def test_activations_rank_as_the_note_says(claim):
         return shift_greater_by_wilcoxon(differences, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect,
                                          seed=claim.seed_for("bootstrap"))
 
-    verdict = in_every_setting(lower_loss, adjacent_differences(loss), alpha=spec.alpha)
-    control = in_every_setting(lower_loss, adjacent_differences(permuted), alpha=spec.alpha)
+    verdict = every_part_holds(per_setting(lower_loss, adjacent_differences(loss)), alpha=spec.alpha,
+                               split=INTERSECTION_UNION)
+    control = every_part_holds(per_setting(lower_loss, adjacent_differences(permuted)), alpha=spec.alpha,
+                               split=INTERSECTION_UNION)
     final = dict(zip(runs.names, loss))
     claim.assert_verdict(
         verdict.noting(f"tuned learning rates: {runs.rates}", f"diverged runs (counted, ranked last): {runs.diverged()}"),
         control=("activation labels permuted within each seed", control),
         details={"final_val_loss": final, "learning_rates": runs.rates,
                  "tuning_median_loss": runs.tuning_median_loss, "diverged": runs.diverged()},
-        findings=(f"mean final validation loss at tuned rates: " +
+        findings=("mean final validation loss at tuned rates: " +
                   ", ".join(f"{name} {np.mean(v):.3f} (lr {runs.rates[name]:g})" for name, v in final.items()),),
         series=tuned_samples(runs, "val_loss", final))

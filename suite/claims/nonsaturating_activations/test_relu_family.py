@@ -13,20 +13,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from probes.datasets import digits
 from probes.activations import values_and_gradients
+from probes.datasets import digits
 from probes.training import MLP, Variant, optimizer, train_variants
-from probes.training.dying import (dead_at_start_share, died_share, dying_runs, silenced_relu_run, unit_fates,
-                                   worst_layer_died_share)
-from verdicts import INCONCLUSIVE
+from probes.training.dying import (
+    dead_at_start_share,
+    died_share,
+    dying_runs,
+    silenced_relu_run,
+    unit_fates,
+    worst_layer_died_share,
+)
+from suite.claims.nonsaturating_activations.activation_properties import (
+    elu_gradient_underflow,
+    leaky_checks,
+    recorded_checks,
+    saturation_series,
+    subnormal_flush,
+)
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
-from verdicts.location import mean_greater_by_t, shift_greater_by_wilcoxon
+from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting, some_part_holds
+from verdicts.location import mean_greater_by_t
 from verdicts.proportion import proportion_above_by_binomial
-from verdicts.settings import in_every_setting, in_some_setting
 from verdicts.trend import ordered_by_page
-from suite.claims.nonsaturating_activations.activation_properties import (elu_gradient_underflow, leaky_checks,
-                                                                          recorded_checks, saturation_series,
-                                                                          subnormal_flush)
 
 DYING = MLP(5, 64, "relu", "he_normal")
 LEAKY = MLP(5, 64, "leaky_relu", "he_normal", slope=0.01)
@@ -76,8 +85,8 @@ def test_relu_dies_more_at_higher_learning_rates(claim):
         return ordered_by_page(table, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect,
                                seed=claim.seed_for("bootstrap"))
 
-    verdict = in_every_setting(rises, died, alpha=spec.alpha)
-    control = in_every_setting(rises, permuted, alpha=spec.alpha)
+    verdict = every_part_holds(per_setting(rises, died), alpha=spec.alpha, split=INTERSECTION_UNION)
+    control = every_part_holds(per_setting(rises, permuted), alpha=spec.alpha, split=INTERSECTION_UNION)
     diverged = {name: _diverged_per_rate(arm) for name, arm in runs.items()}
     wholly_dead = {name: np.where(arm.run.diverged, 1.0, died_share(arm.run)) for name, arm in runs.items()}
     claim.assert_verdict(
@@ -110,10 +119,12 @@ def test_huge_portions_of_a_relu_network_die(claim):
     def at(rate_of):
         return {f"{name} {rate_of(arm):g}": worst[name][arm.relu(rate_of(arm))] for name, arm in runs.items()}
 
-    verdict = with_contrasts(in_some_setting(most_runs_half_dead, at(lambda arm: arm.trained_rates[-1]), alpha=spec.alpha),
-                             {"lowest rates": in_some_setting(most_runs_half_dead, at(lambda arm: arm.trained_rates[0]),
+    verdict = with_contrasts(some_part_holds(per_setting(most_runs_half_dead, at(lambda arm: arm.trained_rates[-1])),
+                                             alpha=spec.alpha),
+                             {"lowest rates": some_part_holds(per_setting(most_runs_half_dead,
+                                                                          at(lambda arm: arm.trained_rates[0])),
                                                               alpha=spec.alpha)})
-    control = in_some_setting(most_runs_half_dead, at(lambda arm: 0.0), alpha=spec.alpha)
+    control = some_part_holds(per_setting(most_runs_half_dead, at(lambda arm: 0.0)), alpha=spec.alpha)
     claim.assert_verdict(
         verdict.noting(f"diverged runs (kept, read before divergence): "
                        f"{ {name: _diverged_per_rate(arm) for name, arm in runs.items()} }"),
@@ -142,8 +153,8 @@ def test_dead_relu_units_stay_dead(claim):
 
     relu = {name: pooled(arm, [arm.relu(rate) for rate in arm.trained_rates]) for name, arm in runs.items()}
     leaky = {name: pooled(arm, [arm.leaky(rate) for rate in arm.high_rates]) for name, arm in runs.items()}
-    verdict = in_every_setting(stays, relu, alpha=spec.alpha)
-    control = in_every_setting(stays, leaky, alpha=spec.alpha)
+    verdict = every_part_holds(per_setting(stays, relu), alpha=spec.alpha, split=INTERSECTION_UNION)
+    control = every_part_holds(per_setting(stays, leaky), alpha=spec.alpha, split=INTERSECTION_UNION)
     claim.assert_verdict(
         verdict, control=("inactive leaky ReLU (0.01) units, same runs", control),
         details={"relu_followed_per_seed": {n: c[0] for n, c in relu.items()},

@@ -10,15 +10,15 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from probes.datasets import DataUnavailable, digits, fashion_mnist
 from probes import selu
-from verdicts.theory import selu as selu_theory
+from probes.datasets import DataUnavailable, digits, fashion_mnist
 from suite.claims.nonsaturating_activations import selu_domain
+from suite.claims.nonsaturating_activations.protocols import tuned_protocol
 from verdicts.domain import Bounds, layers_within_bounds_by_tost
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
+from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting
 from verdicts.location import shift_greater_by_wilcoxon
-from verdicts.settings import in_every_setting
-from suite.claims.nonsaturating_activations.protocols import tuned_protocol
+from verdicts.theory import selu as selu_theory
 
 # The precision for Keras's constants against the closed form.
 CONSTANT_TOLERANCE = 1e-7
@@ -259,7 +259,7 @@ def test_selu_outperforms_relu_in_the_notebooks_experiment(claim):
                                          seed=claim.seed_for("bootstrap"))
 
     others = {f"SELU > {name}": accuracy["SELU"] - accuracy[name] for name in runs.names if name != "SELU"}
-    verdict = in_every_setting(higher_accuracy, others, alpha=spec.alpha)
+    verdict = every_part_holds(per_setting(higher_accuracy, others), alpha=spec.alpha, split=INTERSECTION_UNION)
     control = higher_accuracy(accuracy["SELU"] - selu_again, spec.alpha)
     notebook = _notebook_comparison(claim)
     claim.assert_verdict(

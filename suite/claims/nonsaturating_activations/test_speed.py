@@ -1,15 +1,14 @@
 """Claims of the note's section "Nonsaturating Activation Functions" about speed.
 
 Each test times its activations at several levels (probes/speed_levels.py: the op alone at a
-cache-resident and a memory-sized tensor, a deep MLP's compiled inference, inference regimes of MLPs and
-a CNN at several batch sizes, a training step) in
-interleaved rounds under pytest-benchmark (pytest_deepclaims/speed_bench.py; each model level from
-several builds, its replicates), and decides at the level the note's sentence is about
-(verdicts.timing.time_ratio_family); the other levels are judged too and reported, so the verdict says
-at which levels the sentence holds. Where a claim has a negative control, the same activation timed
-twice (A/A: `twin`) goes through the same decision.
-Every comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is
-the CPU's), a GPU's verdicts are reported beside it.
+cache-resident and a memory-sized tensor, a deep MLP's compiled inference, inference regimes of MLPs and a
+CNN at several batch sizes, a training step) in interleaved rounds under pytest-benchmark
+(pytest_deepclaims/speed_bench.py; each model level from several builds, its replicates), and decides at
+the levels the note's sentence is about (verdicts.timing.time_ratio_family); the other levels are judged
+too and reported, so the verdict says at which levels the sentence holds. Where a claim has a negative
+control, the reference activation timed twice (A/A: its `twin`) goes through the same decision. Every
+comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is the
+CPU's), a GPU's verdicts are reported beside it.
 
 Marked `speed`: timings never run under xdist (`-m "not speed"` there; they skip if they get there).
 """
@@ -22,8 +21,8 @@ from probes.activation_speed import protocol_train_step_call
 from probes.datasets import digits
 from probes.speed_levels import CALL_UNIT, COPY, OP_LEVELS, OP_UNIT, Measurement, regime_levels, twin
 from probes.training import MLP, optimizer, train_seeds
-from probes.training.spec import DIVERGED_ABOVE
 from probes.training.reference import keras_mlp
+from probes.training.spec import DIVERGED_ABOVE
 from pytest_deepclaims.speed_bench import CPU, SpeedBench
 from verdicts.timing import TimingFamily, wall_time_ratio_within_margin
 
