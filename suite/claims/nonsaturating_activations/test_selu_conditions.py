@@ -45,7 +45,9 @@ def test_selu_needs_lecun_normal_initialization(claim):
         parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec)
     uniform = selu_domain.in_domain(moments["lecun_uniform"], spec)
     verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
-    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+    claim.assert_verdict(verdict, watched=uniform.effect, findings=(
+        f"lecun_uniform (LeCun's variance, uniform law) uses {uniform.effect:.2f} of the domain's margin: "
+        f"{'it stays in the domain' if uniform.effect < 1 else 'it leaves the domain'}",), series=selu_domain.moment_panels(
         moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}"),
         details={name: selu_domain.summary(arm) for name, arm in moments.items()})
 
@@ -76,7 +78,10 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
         "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, layer_name="time step"),
     }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
     series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
-    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+    claim.assert_verdict(verdict, watched=wide_and_deep.effect, findings=(
+        f"Wide & Deep's concatenation and the layer after it use {wide_and_deep.effect:.2f} of the domain's margin: "
+        f"{'they stay in the domain' if wide_and_deep.effect < 1 else 'they leave the domain'}",),
+        series=selu_domain.moment_panels(
         series, title="SELU by architecture", x_label="layer (time step for the RNN)"),
         details={**{name: selu_domain.summary(arm) for name, arm in moments.items()},
                  "wide_and_deep_merge": {"mean": merged.mean.mean(axis=0).tolist(),
