@@ -13,8 +13,19 @@ import math
 from collections.abc import Mapping
 
 from reports import claim_evidence, effects, plots, results_file
-from reports.wording import (COUNTED, UNTESTED, VERDICT_ORDER, number, numbers_text, p_text, quote_markup,
-                             short_quote_markup, strings, symbol, verdict_class)
+from reports.wording import (
+    COUNTED,
+    UNTESTED,
+    VERDICT_ORDER,
+    number,
+    numbers_text,
+    p_text,
+    quote_markup,
+    short_quote_markup,
+    strings,
+    symbol,
+    verdict_class,
+)
 
 MAX_DETAILS_CHARS = 8_000
 MAX_FACT_CHARS = 160

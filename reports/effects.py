@@ -86,20 +86,20 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _part_effect(summary: str) -> str:
-    """A part's effect from its recorded summary, re-read at the precision of its interval."""
+def _part_effect(summary: str) -> tuple[str, str]:
+    """A part's effect from its recorded summary, re-read at the precision of its interval: (name, value)."""
     found = PART_EFFECT.search(summary)
     if not found:
-        return ""
+        return "", ""
     effect, low, high = (_number(found.group(key)) for key in ("effect", "low", "high"))
     value = estimate(effect, low, high) if None not in (effect, low, high) else found.group("effect")
     level = _number(found.group("level"))
     level_words = "exact" if level is not None and level >= 100 else f"{found.group('level')}% CI"
-    return f"{tidy_name(found.group('name'))} = {value} ({level_words}), n = {found.group('n')}"
+    return tidy_name(found.group("name")), f"{value} ({level_words}), n = {found.group('n')}"
 
 
 def parts(claim: Mapping) -> list[dict]:
-    """The parts of a conjunction, each {name, decision, css, effect, deciding, decided}, in recorded order;
+    """The parts of a conjunction, each {name, decision, css, effect_name, effect, deciding, decided}, in order;
     empty for a claim of one part. The outermost deciding part is the last one recorded (each conjunction
     appends its own after its deciding part's notes), and the parts it names lead the chain."""
     notes = [str(note) for note in claim.get("notes") or [] if isinstance(note, str)]
@@ -113,8 +113,9 @@ def parts(claim: Mapping) -> list[dict]:
             continue
         name = match.group("name")
         decided = not name.startswith(NOT_DECIDED)
+        effect_name, effect = _part_effect(match.group("summary"))
         found.append({"name": name.removeprefix(NOT_DECIDED), "decision": match.group("decision"),
-                      "css": verdict_class(match.group("decision")), "effect": _part_effect(match.group("summary")),
+                      "css": verdict_class(match.group("decision")), "effect_name": effect_name, "effect": effect,
                       "deciding": decided and name in deciding, "decided": decided})
     return found if len(found) > 1 else []
 

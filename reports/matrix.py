@@ -122,7 +122,8 @@ def claim_changes(before: dict, after: dict, claim_id: str = "") -> list[changes
 def cell(claim: dict | None, previous: dict | None, previous_label: str, baseline: list | None,
          link: str = "", did_not_run: bool = False) -> dict:
     if claim is None:
-        return {"verdict": DID_NOT_RUN if did_not_run else NOT_IN_RUN, "verdict_class": "absent", "symbol": "", "run_verdict": "", "effect": "",
+        return {"verdict": DID_NOT_RUN if did_not_run else NOT_IN_RUN, "verdict_class": "absent", "symbol": "",
+                "run_verdict": "", "effect": "",
                 "effect_name": "", "reason": "", "expected": "", "fails": [], "since": [], "why": "", "baseline": "",
                 "failure": "", "link": "", "not_comparable": False}
     verdict = str(claim.get("headline") or claim.get("verdict"))
@@ -170,7 +171,8 @@ def rows(columns: list[Column]) -> list[tuple[str, list[dict]]]:
             if claim is not None:
                 previous, previous_label = claim, _label(column)
         grouped.setdefault(str(first.get("section") or "(no section)"), []).append(
-            {"id": claim_id, "quote": short_quote_markup(first.get("quote", ""), 110), "kind": str(first.get("kind", "")),
+            {"id": claim_id, "quote": short_quote_markup(first.get("quote", ""), 110),
+             "kind": str(first.get("kind", "")),
              "cells": cells, "changed": any(c["since"] or c["baseline"] or c["not_comparable"] for c in cells),
              "fails": any(c["failure"] for c in cells)})
     return list(grouped.items())
@@ -195,6 +197,10 @@ def transitions(columns: list[Column]) -> list[dict]:
     return steps
 
 
+def _unexpected(claim: dict) -> str:
+    return f"the catalog expects {claim.get('expected')}, observed {claim.get('headline') or claim.get('verdict')}"
+
+
 def run_summary(column: Column, step: dict | None) -> dict:
     """One run in the page's summary: as expected out of tested, its failures, and its changes (regressions
     and not comparable first) from the run to its left, each linked to the claim's card."""
@@ -204,8 +210,7 @@ def run_summary(column: Column, step: dict | None) -> dict:
     outcomes = {claim_id: claim_view.expectation(claim) for claim_id, claim in column.claims.items()}
     tested = {claim_id: outcome for claim_id, outcome in outcomes.items() if outcome[0] is not None}
     failures = [{"claim_id": claim_id, "link": column.link(claim_id),
-                 "why": "; ".join(failing) or f"the catalog expects {column.claims[claim_id].get('expected')}, "
-                                              f"observed {column.claims[claim_id].get('headline') or column.claims[claim_id].get('verdict')}"}
+                 "why": "; ".join(failing) or _unexpected(column.claims[claim_id])}
                 for claim_id, (as_expected, failing) in tested.items() if as_expected is False]
     return {"name": str(column.run.get("name")), "label": _label(column), "did_not_run": "",
             "as_expected": sum(outcome[0] is True for outcome in tested.values()), "tested": len(tested),
@@ -223,8 +228,8 @@ def render(columns: list[Column], out: Path | None = None) -> str:
     steps = {step["to_name"]: step for step in transitions(columns)}
     headers = [{"name": str(column.run.get("name")), "tensorflow": column.environment.get("tensorflow"),
                 "keras": column.environment.get("keras"), "path": str(column.path), "report": column.report,
-                "profile": column.run.get("profile"), "seed": column.run.get("seed"), "status": column.run.get("status"),
-                "did_not_run": column.did_not_run,
+                "profile": column.run.get("profile"), "seed": column.run.get("seed"),
+                "status": column.run.get("status"), "did_not_run": column.did_not_run,
                 "counts": claim_view.verdict_counts([str(c.get("headline") or c.get("verdict"))
                                                      for c in column.claims.values()], always=()),
                 "baseline": str(column.baseline_path) if column.baseline_path else ""} for column in columns]

@@ -5,6 +5,7 @@ text and indentation everywhere; a page of 70 plots weighed 2.7 MB that way. Her
 rounded to a tenth of a point (a figure is about 330 points wide, so a tenth is below a screen pixel), ids
 nothing refers to are dropped, the ones kept are prefixed so that many figures can share a page, and the
 element gets a title and a description (what a screen reader announces; `aria-labelledby` names them).
+References use SVG 2's plain `href`, which every current browser reads.
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ NUMBER = re.compile(r"-?\d+\.\d+")
 NUMBER_ATTRIBUTES = re.compile(r'\b(d|x|y|x1|x2|y1|y2|width|height|transform|points|viewBox)="([^"]*)"')
 NUMBER_STYLE = re.compile(r"(stroke-width|stroke-dasharray|stroke-dashoffset|font-size):\s*([^;\"]+)")
 ID = re.compile(r'\sid="([^"]+)"')
-REFERENCE = re.compile(r'(?:url\(#|xlink:href="#)([^)"]+)')
+REFERENCE = re.compile(r'(?:url\(#|href="#)([^)"]+)')
 PATH_DATA = re.compile(r' d="([^"]*)"')
 STYLE = re.compile(r' style="([^"]*)"')
+DEFINED_STYLE = re.compile(r'<path id="([^"]+)" d="[^"]*" style="([^"]*)"/>')
 GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
 USE_ONE = r'<use xlink:href="#([^"]+)"((?: [xy]="[^"]*")*) style="([^"]*)"/>'
 USE = re.compile(USE_ONE)
@@ -47,7 +49,19 @@ def compact(svg: str) -> str:
     referenced = set(REFERENCE.findall(svg))
     svg = ID.sub(lambda m: m.group(0) if m.group(1) in referenced else "", svg)
     svg = svg.replace("font-family:'DejaVu Sans';", "").replace(";font-family:'DejaVu Sans'", "")
-    return _grouped_uses(_without_bare_groups(svg))
+    return _grouped_uses(_without_bare_groups(_without_repeated_styles(svg))).replace("xlink:href=", "href=").replace(
+        ' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+
+
+def _without_repeated_styles(svg: str) -> str:
+    """A `<use>` whose style repeats its marker's own (tick marks: the same stroke on the mark and on each use)
+    draws the same without it: the referenced element's style wins over what the use passes down."""
+    own = dict(DEFINED_STYLE.findall(svg))
+
+    def one(match):
+        href, at, style = match.groups()
+        return f'<use xlink:href="#{href}"{at}/>' if own.get(href) == style else match.group()
+    return USE.sub(one, svg)
 
 
 def _without_bare_groups(svg: str) -> str:
@@ -79,7 +93,7 @@ def named(svg: str, salt: str, title: str, description: str) -> str:
     short = {name: f"{salt}{index}" for index, name in enumerate(dict.fromkeys(ID.findall(svg)))}
     svg = ID.sub(lambda m: f' id="{short[m.group(1)]}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{short.get(m.group(1), m.group(1))})", svg)
-    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{short.get(m.group(1), m.group(1))}"', svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{short.get(m.group(1), m.group(1))}"', svg)
     opening = re.match(r"<svg\b[^>]*>", svg)
     head = opening.group().replace(
         "<svg ", f'<svg role="img" class="plot" aria-labelledby="{salt}t {salt}d" ', 1)

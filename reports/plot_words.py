@@ -43,8 +43,8 @@ def caption(spec: Mapping, references: list[tuple[str, str, float]]) -> str:
     elif kind == "samples":
         said.append(BOXES[0].upper() + BOXES[1:])
     elif kind == "bars":
-        said.append("Bars: the recorded values" + (f"; error bars: {spec.get('band_label') or 'the recorded low to high'}"
-                                                  if spec.get("low") is not None else ""))
+        bars = spec.get("band_label") or "the recorded low to high"
+        said.append("Bars: the recorded values" + (f"; error bars: {bars}" if spec.get("low") is not None else ""))
     elif kind == "quantiles":
         samples = [key for key in spec if key not in ("kind", "title", "x_label", "y_label", "reference", "log_x",
                                                       "log_y", "band_label", "caption", "probabilities", "law")]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ QUANTILE_FIELDS = ("probabilities", "law")
 MAX_LEGEND_ENTRIES = 12
 MAX_LABEL_CHARS = 48
 MAX_TICK_CHARS = 24
+MAX_TITLE_LINE = 58  # characters of a title line at 9.5 pt across a figure
 MAX_NUMBERS = 50_000
 MAX_MARKERS_PER_LINE = 16
 MAX_TESTED_TICKS = 12
@@ -49,6 +51,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.grid.axis": "y",
     "grid.alpha": 0.3,
     "legend.fontsize": 8,
     "legend.frameon": False,
@@ -286,9 +289,11 @@ def _decorate(axes, spec) -> list[tuple[str, str, float]]:
             dash = len(drawn) % len(REFERENCE_DASHES)
             axes.axhline(value, color="#444444", linestyle=REFERENCE_DASHES[dash], linewidth=1, label=text(label))
             drawn.append((REFERENCE_WORDS[dash], str(label), float(value)))
-    for setter, field in ((axes.set_title, "title"), (axes.set_xlabel, "x_label"), (axes.set_ylabel, "y_label")):
+    if spec.get("title"):
+        axes.set_title("\n".join(textwrap.wrap(text(spec["title"], 2 * MAX_TITLE_LINE), MAX_TITLE_LINE)), fontsize=9.5)
+    for setter, field in ((axes.set_xlabel, "x_label"), (axes.set_ylabel, "y_label")):
         if spec.get(field):
-            setter(text(spec[field], 70), **({"fontsize": 9.5} if field == "title" else {}))
+            setter(text(spec[field], 70))
     handles, labels = axes.get_legend_handles_labels()
     if 1 < len(labels) <= MAX_LEGEND_ENTRIES or (len(labels) == 1 and spec["kind"] != "samples"):
         axes.legend(fontsize=7 if len(labels) > 6 else 8)

@@ -5,13 +5,15 @@ Debian's `chromium` and `chromium-driver` packages provide both programs; where 
 screenshot of a page or of one element of it (the ones in docs/):
 
     python -m suite.selftest.headless_chromium reports/out/index.html docs/report.png --height 1600
-    python -m suite.selftest.headless_chromium reports/out/index.html docs/report-claim.png --element "#claim-1"
+    python -m suite.selftest.headless_chromium reports/out/index.html docs/report-claim.png --element "#GRAD-EXPLODING"
+    python -m suite.selftest.headless_chromium reports/out/index.html report.pdf --pdf
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -86,6 +88,19 @@ class Chromium:
     def run(self, script: str, *args):
         return self._call("POST", f"{self.session}/execute/sync", {"script": script, "args": list(args)})
 
+    def emulate_media(self, media: str):
+        """Lay the page out for `print` (or back for `screen`) through the DevTools protocol chromedriver relays."""
+        self._call("POST", f"{self.session}/goog/cdp/execute",
+                   {"cmd": "Emulation.setEmulatedMedia", "params": {"media": media}})
+
+    def print_pdf(self, path: Path | None = None) -> bytes:
+        """The page printed to PDF (WebDriver's Print Page, A4 portrait, backgrounds on); saved where asked."""
+        pdf = base64.b64decode(self._call("POST", f"{self.session}/print", {
+            "orientation": "portrait", "background": True, "page": {"width": 21.0, "height": 29.7}}))
+        if path is not None:
+            Path(path).write_bytes(pdf)
+        return pdf
+
     def screenshot(self, path: Path) -> Path:
         png = base64.b64decode(self._call("GET", f"{self.session}/screenshot"))
         Path(path).write_bytes(png)
@@ -118,12 +133,18 @@ class Chromium:
         self.close()
 
 
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF holds: its page objects (`/Type /Page`, not the `/Pages` tree nodes)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Save a screenshot of a page with headless Chromium.")
     parser.add_argument("page", type=Path)
     parser.add_argument("png", type=Path)
     parser.add_argument("--height", type=int, help="window height in pixels (default: one screen)")
     parser.add_argument("--element", metavar="CSS", help="only the first element matching this selector")
+    parser.add_argument("--pdf", action="store_true", help="print the page to PDF (A4) instead; prints its pages")
     args = parser.parse_args(argv)
     reason = unavailable()
     if reason:
@@ -131,6 +152,9 @@ def main(argv=None) -> int:
         return 2
     with Chromium(height=args.height or WINDOW[1]) as browser:
         browser.open(args.page)
+        if args.pdf:
+            print(f"{args.png}: {pdf_pages(browser.print_pdf(args.png))} pages")
+            return 0
         shot = browser.element_screenshot(args.element, args.png) if args.element else browser.screenshot(args.png)
     print(shot)
     return 0

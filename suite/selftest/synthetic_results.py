@@ -5,9 +5,11 @@ the report must survive: each series kind, panels, an unknown kind, a malformed 
 not run, an unknown verdict, malformed schema-2 fields, and hostile text (markup, quotes, `$`, non-ASCII, a
 very long line). `evidence_document` holds a claim for each part of schema 2 (negligible, untested, a pooled
 reference, a control that came out supported, underpowered, revised twice); `version_1_document` is a file
-as schema 1 wrote it.
+as schema 1 wrote it; `full_run_document` is a run the size of the real one, with its heaviest series.
 """
 from __future__ import annotations
+
+import math
 
 from reports import results_file
 
@@ -156,3 +158,60 @@ def version_1_document() -> dict:
     claims = [decided("V1-ONE", calibration_record=recorded), decided("V1-TWO", "refuted", expected="supported"),
               outcome("V1-SKIPPED", "skipped", "this Keras lacks the API")]
     return {**document(claims, name="claims"), "schema_version": 1}
+
+
+def _wave(count: int, scale: float, phase: int) -> list[float]:
+    """Deterministic, irregular numbers (no random state): what a measured curve or a timing sample looks like."""
+    return [scale * (1 + 0.3 * math.sin(1.7 * index + phase) + 0.1 * math.cos(5.3 * index * (phase + 1)))
+            for index in range(count)]
+
+
+def _heavy_series(index: int) -> dict:
+    """The shapes of the real run's series, in its proportions: 100-layer curves with bands and two reference lines,
+    timing strips of 5 groups of 50 quantiles beside 9 ratio bars (the speed claims' average), learning curves
+    with per-seed strips, a Q-Q plot, 8-layer curves."""
+    layers = list(range(1, 101))
+    band = [_wave(100, 0.8, index), _wave(100, 1.2, index)]
+    domain = {"domain low": 0.89, "domain high": 1.22}
+    kinds = [
+        {"panels": [{"kind": "lines", "title": f"{name} per layer", "x_label": "layer", "y_label": name, "x": layers,
+                     "lines": {f"init {k}": _wave(100, 1 + k, k + index) for k in range(5)},
+                     "bands": {"init 0": band}, "band_label": "99% interval over 64 networks",
+                     "reference": domain, "log_y": name == "std"} for name in ("mean", "std")]},
+        {"panels": [{"kind": "bars", "title": "time ratios", "labels": [f"level {k}: act{k}/relu" for k in range(9)],
+                     "values": _wave(9, 1.0, index), "low": _wave(9, 0.9, index), "high": _wave(9, 1.1, index),
+                     "reference": {"equal": 1.0, "matters": 1.1}}]
+         + [{"kind": "samples", "title": f"level {level}", "y_label": "ms per call",
+             "groups": {f"act{k}": _wave(50, 1 + k / 10, k + level) for k in range(5)}} for level in range(3)]},
+        {"panels": [{"kind": "lines", "title": "validation loss", "x": list(range(0, 1001, 100)),
+                     "lines": {"leaky 0.01": _wave(11, 0.4, index), "leaky 0.2": _wave(11, 0.35, index)}},
+                    {"kind": "samples", "title": "per seed, at the end",
+                     "groups": {"leaky 0.01": _wave(60, 0.4, 1), "leaky 0.2": _wave(60, 0.35, 2)}}]},
+        {"kind": "quantiles", "title": "kernel against U(±limit)", "probabilities": _wave(19, 0.5, 0),
+         "law": [k / 10 - 0.9 for k in range(19)], "kernel": _wave(19, 0.1, 1), "normal": _wave(19, 0.1, 2)},
+    ]
+    light = {"kind": "lines", "title": "gradient RMS per layer", "x": list(range(1, 9)), "log_y": True,
+             "lines": {f"init {k}": _wave(8, 10.0 ** -k, k) for k in range(3)},
+             "bands": {f"init {k}": [_wave(8, 0.8 * 10.0 ** -k, k), _wave(8, 1.2 * 10.0 ** -k, k)] for k in range(3)}}
+    # Per 8 claims of the real run: 2 with 100-layer curves, 1 speed claim, 2 with learning curves, 3 light.
+    return [kinds[0], kinds[1], kinds[2], kinds[3], kinds[0], kinds[2], light, light][index % 8]
+
+
+def full_run_document(claims: int = 40) -> dict:
+    """A run the size of the real one (40 claims, about 70 plots, long rationales, notes and revisions), for
+    the page's weight budget. Every fourth claim is a conjunction whose notes name its deciding part."""
+    made = []
+    for index in range(claims):
+        parts = [f"part {k}: supported: Welch t-test, t = 3.2, p = 0.002 vs alpha = 0.01; mean difference = "
+                 f"0.{k + 1}5 [0.{k + 1}1, 0.{k + 1}9] (98% CI), n = 40; could detect 0.2 with power 95%"
+                 for k in range(3)]
+        notes = ["deciding part: part 0", *parts] if index % 4 == 0 else [f"note {k} " + "words " * 30
+                                                                         for k in range(8)]
+        revisions = [{"date": f"2026-11-{10 + k}", "commit": "0123456789", "field": "sizes",
+                      "change": "n 40 -> 80 " + "because " * 20, "reason": "calibration " * 15} for k in range(4)]
+        claim = schema_2(decided(f"FULL-{index:02d}", series=_heavy_series(index), notes=notes,
+                                 rationale="a design explained at length " * 30, details={"facts": {"a": 1.5}}),
+                         reading="The note holds: a plain sentence for a learner, with the effect and its unit.",
+                         revisions=revisions)
+        made.append(claim)
+    return document(made, name="full")
