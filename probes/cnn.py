@@ -82,7 +82,8 @@ def train_cnns(data: Dataset, arms, seeds, *, optimizer_name: str, learning_rate
     model.fit(x_train, [data.y_train] * len(outputs), epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     logits = model.predict(x_val, batch_size=512, verbose=0)
     logits = logits if isinstance(logits, list) else [logits]
-    scores = np.array([_cross_entropy(np.asarray(l), data.y_val) for l in logits]).reshape(len(arms), len(seeds), 2)
+    scores = np.array([_cross_entropy(np.asarray(tower), data.y_val) for tower in logits])
+    scores = scores.reshape(len(arms), len(seeds), 2)
     val_loss, val_accuracy = scores[..., 0], scores[..., 1]
     diverged = ~np.isfinite(val_loss) | (val_loss > divergence_loss)
     return CNNRun(arms, seeds, val_loss, val_accuracy, diverged, time.perf_counter() - started)

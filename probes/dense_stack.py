@@ -78,7 +78,7 @@ class DenseStack:
         return pre, post, (self.head(h) if self.head is not None else None)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shared_stack(width: int, depth: int, activation: str, head_units: int = 0) -> DenseStack:
     """The session's stack of this architecture (building and tracing a deep one takes seconds)."""
     return DenseStack(width, depth, activation, head_units)

@@ -29,7 +29,7 @@ class ForwardMoments:
         return np.column_stack([self.input_var, self.post_var[:, :-1]])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _moments_function(stack: DenseStack):
     @tf.function
     def moments(x):

@@ -30,7 +30,7 @@ def _loss(stack: DenseStack, x, labels):
     return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gradient_rms_function(stack: DenseStack):
     @tf.function
     def rms(x, labels):
@@ -56,7 +56,7 @@ def weight_gradient_rms(*, width: int, depth: int, activation: str, init: Init, 
     return np.array(rows)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _backward_variances_function(stack: DenseStack):
     @tf.function
     def variances(x, upstream):
@@ -111,7 +111,7 @@ def dense_layer_gains(*, fan_in: int, fan_out: int, init: Init, draws: int, batc
     return np.array(forward), np.array(backward)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sgd_step_function(stack: DenseStack, learning_rate: float):
     """One step of Keras's plain SGD (no momentum: no state but its step counter, which nothing reads)."""
     variables = [v for layer in stack.dense_layers for v in (layer.kernel, layer.bias)]

@@ -13,7 +13,6 @@ import tensorflow as tf  # noqa: E402
 from tensorflow import keras  # noqa: E402
 
 
-
 def _keras_version() -> str:
     # TF 2.15's tf.keras namespace carries no __version__; the keras package it wraps does. Under
     # TF_USE_LEGACY_KERAS=1 that package is tf_keras, though Keras 3 is installed beside it.

@@ -85,9 +85,11 @@ class BatchedMLP:
             weights = [drawn[(internal[k].mlp.kernel_initializer, internal[k].mlp.output_initializer)] for k in members]
             kernels = [_variable(np.concatenate([np.stack([w[layer][0] for w in per_seed]) for per_seed in weights]),
                                  f"g{group}_kernel{layer}") for layer in range(self.layers + 1)]
-            biases = [_variable(np.concatenate([np.stack([w[layer][1] for w in per_seed]) for per_seed in weights])[:, None, :],
+            biases = [_variable(np.concatenate([np.stack([w[layer][1] for w in per_seed])
+                                                for per_seed in weights])[:, None, :],
                                 f"g{group}_bias{layer}") for layer in range(self.layers + 1)]
-            variables = kernels + biases + [w for k in members for a in self.activations[k] for w in a.trainable_weights]
+            variables = kernels + biases + [w for k in members for a in self.activations[k]
+                                            for w in a.trainable_weights]
             optimizer_instance = optimizer.build(rate)
             optimizer_instance.build(variables)
             self.kernels.append(kernels)
@@ -174,7 +176,8 @@ class BatchedMLP:
     def weights(self) -> list[list[tuple[np.ndarray, np.ndarray]]]:
         """Per model in the caller's variant order (variant-major), [(kernel, bias)] per Dense layer."""
         kernels = [np.concatenate([np.asarray(g[layer]) for g in self.kernels]) for layer in range(self.layers + 1)]
-        biases = [np.concatenate([np.asarray(g[layer])[:, 0, :] for g in self.biases]) for layer in range(self.layers + 1)]
+        biases = [np.concatenate([np.asarray(g[layer])[:, 0, :] for g in self.biases])
+                  for layer in range(self.layers + 1)]
         internal = [[(k[m], b[m]) for k, b in zip(kernels, biases)] for m in range(self.models)]
         position = {index: k for k, index in enumerate(self.order)}
         return [internal[position[v] * self.seeds + s] for v in range(self.variants) for s in range(self.seeds)]

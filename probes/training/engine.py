@@ -10,7 +10,8 @@ import numpy as np
 from probes.keras_api import tf
 from probes.training.batched import BatchedMLP, Variant
 from probes.training.run import TrainingRun
-from probes.training.spec import MLP, Optimizer, batch_orders, optimizer as make_optimizer
+from probes.training.spec import MLP, Optimizer, batch_orders
+from probes.training.spec import optimizer as make_optimizer
 
 LOG = logging.getLogger("probes.training")
 # Whole-set evaluation in slices, so that [models, slice, width] stays a few tens of MB.

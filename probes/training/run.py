@@ -1,7 +1,8 @@
 """What a batched training run returns: per-model curves and unit statistics as numpy arrays.
 
 Every array is indexed [variant, seed, ...]: variant = a learning rate of `train_seeds`, or a
-`Variant` of `train_variants` (in the order given), seed = the run's seeds (in the order given). Evaluations happen at `eval_steps` (step 0 = the initial weights).
+`Variant` of `train_variants` (in the order given), seed = the run's seeds (in the order given).
+Evaluations happen at `eval_steps` (step 0 = the initial weights).
 A model that diverged (a non-finite loss, or one above `divergence_loss`) is NaN in every derived
 metric below and must never be counted as alive, dead, better or worse: `diverged` says which.
 """

@@ -217,7 +217,7 @@ def test_glorot_variance_is_one_over_fan_avg(claim):
                                                         claim.seed_for(f"{layer} {variant}"))
             law = laws.named_law(variant, shape)
 
-            def decide(target):
+            def decide(target, samples=samples, law=law):
                 return variance_equivalent_by_ci(samples, target=target, rel_margin=spec.min_effect, alpha=alpha,
                                                  beta=spec.beta, kurtosis=law.kurtosis)
 
@@ -253,7 +253,8 @@ def test_he_init_keeps_relu_second_moment(claim):
     # -Var(ln gain)/2 per layer at finite width.
     slopes = {label: np.log(q[:, -1] / q[:, 0]) / (q.shape[1] - 1) for label, q in moments.items()}
     claim.assert_verdict(
-        keeps_the_moment("he_normal"), control=("glorot_normal (gain 1/2 by construction)", keeps_the_moment("glorot_normal")),
+        keeps_the_moment("he_normal"),
+        control=("glorot_normal (gain 1/2 by construction)", keeps_the_moment("glorot_normal")),
         series=per_layer_lines(moments, title="Second moment of ReLU pre-activations, square layers",
                                y_label="mean of z_l²"),
         details={label: {"mean_gain": float(gains[label].mean()), "mean_log_slope": float(slopes[label].mean()),
@@ -320,7 +321,8 @@ def test_variance_scaling_initializers_draw_their_laws(claim):
                 label = f"VarianceScaling(fan_in, {dist})"
                 contrasts[f"{label} {where} against fan_out"] = fits(
                     samples[label], laws.variance_scaling_law(scale, "fan_out", dist, shape))
-    verdict = with_contrasts(conjunction(parts), contrasts).noting(f"Keras's own check (std within {KERAS_STD_TOLERANCE} of the target) passes he samples "
+    verdict = with_contrasts(conjunction(parts), contrasts).noting(
+        f"Keras's own check (std within {KERAS_STD_TOLERANCE} of the target) passes he samples "
                              f"as lecun in {sum(keras_check)} of {len(keras_check)} cases")
     claim.assert_verdict(verdict, series={
         "kind": "samples", "title": "Sample variance / scale/fan, one point per shape (VS = VarianceScaling)",

@@ -114,7 +114,7 @@ def test_gradients_explode_toward_lower_layers(claim):
 
 @pytest.mark.claim("GRAD-UNEVEN-LEARNING-SPEEDS")
 def test_layers_learn_at_different_speeds(claim):
-    """Deep neural networks suffer from unstable gradients generally because different layers learn at different speeds."""
+    """Deep neural networks suffer from unstable gradients generally because different layers learn at different speeds."""  # noqa: E501 (the note's quote)
     s, spec = claim.sizes, claim.spec
     setups = {"sigmoid, U(±1/sqrt(fan_in))": ("sigmoid", OLD_UNIFORM), "relu, he_normal": ("relu", HE_NORMAL),
               "sigmoid, glorot_uniform": ("sigmoid", GLOROT_UNIFORM)}
@@ -146,7 +146,7 @@ def _decay_per_layer(rms: np.ndarray) -> np.ndarray:
 
 @pytest.mark.claim("GRAD-SIGMOID-AND-INIT-CAUSE")
 def test_sigmoid_and_old_init_cause_decay(claim):
-    """The reason is that there logistic sigmoid function and a certain weight initialization in the early 2000's was part of the reason."""
+    """The reason is that there logistic sigmoid function and a certain weight initialization in the early 2000's was part of the reason."""  # noqa: E501 (the note's quote)
     spec = claim.spec
     # Keyed (activation changed, initialization changed); the baseline is GRAD-VARIANCE-GROWS's historical setup.
     setups = {(False, False): ("baseline: sigmoid, N(0, 1)", "sigmoid", STANDARD_NORMAL),

@@ -12,5 +12,6 @@ def tuned_protocol(claim) -> TunedRuns:
     both claims' catalog sizes name the same seeds, epochs and tuning seeds."""
     sizes = claim.sizes
     return tuned_runs(claim.protocol_seeds(f"{TUNED} tuning", sizes["tuning_seeds"]),
-                      claim.protocol_seeds(TUNED, sizes["seeds"]), claim.protocol_seeds(f"{TUNED} repeat", sizes["seeds"]),
+                      claim.protocol_seeds(TUNED, sizes["seeds"]),
+                      claim.protocol_seeds(f"{TUNED} repeat", sizes["seeds"]),
                       sizes["epochs"], claim.protocol_seeds(f"{TUNED} split", 1)[0])

@@ -36,7 +36,8 @@ def in_domain(moments: selu.LayerMoments, spec, *, notebook_std: bool = False, l
                                         alpha=spec.alpha, beta=spec.beta, layer_name=layer_name)
 
 
-def leaves_domain(moments: selu.LayerMoments, spec, *, layer_name: str = "layer", alpha: float | None = None) -> Verdict:
+def leaves_domain(moments: selu.LayerMoments, spec, *, layer_name: str = "layer",
+                  alpha: float | None = None) -> Verdict:
     """The opposite: some layer's mean or std lies outside the domain (a Bonferroni-level excursion); at the
     claim's alpha unless a family (verdicts/family.py) gives its share."""
     return some_layer_outside_bounds(_domain_statistics(moments, False), DOMAIN_BOUNDS, alpha=alpha or spec.alpha,

@@ -25,6 +25,7 @@ DEPTH, WIDTH = 8, 64
 OPTIMIZER = optimizer("SGD", momentum=0.9)
 LEARNING_RATE = 0.01
 DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
+SMALL_SET_TITLE = "validation loss (small training set)"
 TARGET_TRAIN_LOSS = 0.1  # nats, for "converges faster": about 97% training accuracy
 # Evaluations only draw the curves where the end decides: every 2 epochs (10 for 100 short epochs).
 EPOCHS_PER_EVAL, EPOCHS_PER_EVAL_SMALL = 2, 10
@@ -66,7 +67,8 @@ def _curves_and_samples(names: dict, run, metric: str, title: str, final: dict) 
         {"kind": "lines", "title": f"{title}: mean over seeds", "x": run.eval_steps.tolist(),
          "x_label": "optimizer step", "y_label": metric.replace("_", " "),
          "lines": {name: _listed(np.nanmean(run.curve(metric, v), axis=0)) for name, v in names.items()}},
-        {"kind": "samples", "title": f"{title}: per seed, at the end", "groups": {k: _listed(v) for k, v in final.items()}},
+        {"kind": "samples", "title": f"{title}: per seed, at the end",
+         "groups": {k: _listed(v) for k, v in final.items()}},
     ]}
 
 
@@ -76,7 +78,8 @@ def test_high_leak_beats_small_leak(claim):
     names, run = _train(claim, {"leaky 0.01": _mlp("leaky_relu", 0.01), "leaky 0.2": _mlp("leaky_relu", 0.2)},
                         epochs_per_eval=EPOCHS_PER_EVAL)
     final = {name: run.final("val_loss")[v] for name, v in names.items()}
-    verdict = _paired_greater(claim, final["leaky 0.01"] - final["leaky 0.2"], "validation loss, slope 0.01 - slope 0.2")
+    verdict = _paired_greater(claim, final["leaky 0.01"] - final["leaky 0.2"],
+                              "validation loss, slope 0.01 - slope 0.2")
     claim.assert_verdict(verdict, details={"final_val_loss": final},
                          series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
 
@@ -92,9 +95,13 @@ def _gaps(claim, named_mlps: dict):
 def test_prelu_overfits_a_small_training_set(claim):
     """Parametric leaky Relu (PReLu) ... tends to overfit on smaller ones"""
     names, run, gaps = _gaps(claim, {"PReLU": _mlp("prelu"), "leaky 0.01": _mlp("leaky_relu", 0.01)})
-    verdict = _paired_greater(claim, gaps["PReLU"] - gaps["leaky 0.01"], "generalization gap, PReLU - leaky 0.01")
-    claim.assert_verdict(verdict, details={"gap": gaps, "train_size": claim.sizes["train_size"]},
-                         series=_curves_and_samples(names, run, "val_loss", "validation loss (small training set)", gaps))
+    difference = gaps["PReLU"] - gaps["leaky 0.01"]
+    verdict = _paired_greater(claim, difference, "generalization gap, PReLU - leaky 0.01")
+    signs = claim.rng("control").choice([-1.0, 1.0], size=difference.shape)
+    control = _paired_greater(claim, signs * difference, "the same differences with random signs")
+    claim.assert_verdict(verdict, control=("paired differences with random signs", control),
+                         details={"gap": gaps, "train_size": claim.sizes["train_size"]},
+                         series=_curves_and_samples(names, run, "val_loss", SMALL_SET_TITLE, gaps))
 
 
 @pytest.mark.claim("ACT-RRELU-AGAINST-OVERFITTING")
@@ -103,7 +110,7 @@ def test_rrelu_narrows_the_generalization_gap(claim):
     names, run, gaps = _gaps(claim, {"RReLU": _mlp("rrelu"), "leaky 1/5.5": _mlp("leaky_relu", RRELU_MEAN_SLOPE)})
     verdict = _paired_greater(claim, gaps["leaky 1/5.5"] - gaps["RReLU"], "generalization gap, leaky 1/5.5 - RReLU")
     claim.assert_verdict(verdict, details={"gap": gaps, "train_size": claim.sizes["train_size"]},
-                         series=_curves_and_samples(names, run, "val_loss", "validation loss (small training set)", gaps))
+                         series=_curves_and_samples(names, run, "val_loss", SMALL_SET_TITLE, gaps))
 
 
 @pytest.mark.claim("ACT-PRELU-LARGE-DATASETS")
@@ -154,7 +161,8 @@ def test_elu_reaches_the_target_loss_in_fewer_steps(claim):
     # Never reached: censored one evaluation interval past the end (a rank test only needs the order).
     censored_at = run.eval_steps[-1] + math.ceil(run.steps_per_epoch / 4)
     steps = {name: np.where(np.isinf(reached[v]), censored_at, reached[v]) for name, v in names.items()}
-    verdict = _paired_greater(claim, steps["ReLU"] - steps["ELU"], f"steps to training loss {TARGET_TRAIN_LOSS}, ReLU - ELU")
+    verdict = _paired_greater(claim, steps["ReLU"] - steps["ELU"],
+                              f"steps to training loss {TARGET_TRAIN_LOSS}, ReLU - ELU")
     censored = {name: int(np.isinf(reached[v]).sum()) for name, v in names.items()}
     series = _curves_and_samples(names, run, "train_loss", "training loss", steps)
     series["panels"][0].update({"reference": TARGET_TRAIN_LOSS, "log_y": True})
@@ -194,7 +202,8 @@ def test_activations_rank_as_the_note_says(claim):
                                split=INTERSECTION_UNION)
     final = dict(zip(runs.names, loss))
     claim.assert_verdict(
-        verdict.noting(f"tuned learning rates: {runs.rates}", f"diverged runs (counted, ranked last): {runs.diverged()}"),
+        verdict.noting(f"tuned learning rates: {runs.rates}",
+                       f"diverged runs (counted, ranked last): {runs.diverged()}"),
         control=("activation labels permuted within each seed", control),
         details={"final_val_loss": final, "learning_rates": runs.rates,
                  "tuning_median_loss": runs.tuning_median_loss, "diverged": runs.diverged()},

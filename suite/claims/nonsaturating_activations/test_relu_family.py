@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from probes.activations import values_and_gradients
-from probes.keras_api import KERAS_VERSION
 from probes.datasets import digits
+from probes.keras_api import KERAS_VERSION
 from probes.training import MLP, Variant, optimizer, train_variants
 from probes.training.dying import (
     dead_at_start_share,

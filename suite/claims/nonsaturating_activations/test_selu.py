@@ -230,7 +230,8 @@ def _fashion_mnist_check(claim) -> dict:
         data = fashion_mnist()
     except DataUnavailable as error:
         return {"run": False, "reason": str(error)}
-    run = selu_domain.notebook_training(data, NETS, selu_domain.seeds(claim, "fashion", count), claim.sizes["notebook_epochs"],
+    run = selu_domain.notebook_training(data, NETS, selu_domain.seeds(claim, "fashion", count),
+                                        claim.sizes["notebook_epochs"],
                                         f"{claim.spec.id} on Fashion-MNIST")
     accuracy = run.final("val_accuracy")
     return {"run": True, "selu": accuracy[0].tolist(), "relu": accuracy[1].tolist(),
@@ -263,7 +264,8 @@ def test_selu_outperforms_relu_in_the_notebooks_experiment(claim):
     control = higher_accuracy(accuracy["SELU"] - selu_again, spec.alpha)
     notebook = _notebook_comparison(claim)
     claim.assert_verdict(
-        verdict.noting(f"tuned learning rates: {runs.rates}", f"diverged runs (counted, ranked last): {runs.diverged()}"),
+        verdict.noting(f"tuned learning rates: {runs.rates}",
+                       f"diverged runs (counted, ranked last): {runs.diverged()}"),
         control=("SELU against SELU retrained from other seeds", control),
         details={"final_val_accuracy": accuracy, "learning_rates": runs.rates, "notebook_experiment": notebook,
                  "fashion_mnist": _fashion_mnist_check(claim)},

@@ -47,7 +47,8 @@ def test_selu_needs_lecun_normal_initialization(claim):
     verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
     claim.assert_verdict(verdict, watched=uniform.effect, findings=(
         f"lecun_uniform (LeCun's variance, uniform law) uses {uniform.effect:.2f} of the domain's margin: "
-        f"{'it stays in the domain' if uniform.effect < 1 else 'it leaves the domain'}",), series=selu_domain.moment_panels(
+        f"{'it stays in the domain' if uniform.effect < 1 else 'it leaves the domain'}",),
+        series=selu_domain.moment_panels(
         moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}"),
         details={name: selu_domain.summary(arm) for name, arm in moments.items()})
 
@@ -125,31 +126,33 @@ def test_selu_conv_stack_stays_near_zero_one(claim):
     verdict = every_part_holds({
         "only dense layers (conv stacks leave the domain at every size)": functools.partial(only_dense, stacks),
         "can improve convolutional nets (SELU's CNN loss below ReLU's)":
-            functools.partial(can_improve, {name: l[1] - l[0] for name, l in loss.items()})}, alpha=spec.alpha)
+            functools.partial(can_improve, {name: losses[1] - losses[0] for name, losses in loss.items()})},
+        alpha=spec.alpha)
     # Either null construction coming out supported would show a part that cannot go the other way.
     control = some_part_holds({
         "the dense stack leaves the domain": functools.partial(only_dense, {"dense": dense}),
-        "SELU's CNN beats SELU retrained": functools.partial(can_improve, {n: l[2] - l[0] for n, l in loss.items()})},
+        "SELU's CNN beats SELU retrained":
+            functools.partial(can_improve, {name: losses[2] - losses[0] for name, losses in loss.items()})},
         alpha=spec.alpha)
     series = selu_domain.moment_panels({f"{name} conv, lecun_normal": m for name, m in stacks.items()},
                                        title=f"{sizes['depth']} Conv2D 3x3 SELU layers, {sizes['channels']} channels")
     series["panels"].append({"kind": "samples", "title": "small CNN on digits: final validation loss per seed",
                              "y_label": "validation loss (nats)",
-                             "groups": {f"{arm.activation}{' again' if arm.draw else ''}, {name}": l[i].tolist()
-                                        for name, l in loss.items() for i, arm in enumerate(CNN_ARMS)}})
+                             "groups": {f"{arm.activation}{' again' if arm.draw else ''}, {name}": losses[i].tolist()
+                                        for name, losses in loss.items() for i, arm in enumerate(CNN_ARMS)}})
     claim.assert_verdict(
         verdict, control=("the dense stack, and SELU against SELU retrained", control),
         series=series,
         details={"conv_stacks": {name: selu_domain.summary(m) for name, m in stacks.items()},
                  "dense_control": selu_domain.summary(dense),
-                 "cnn_val_loss": {name: {f"{arm.activation}{' again' if arm.draw else ''}": l[i] for i, arm in
-                                         enumerate(CNN_ARMS)} for name, l in loss.items()},
+                 "cnn_val_loss": {name: {f"{arm.activation}{' again' if arm.draw else ''}": losses[i] for i, arm in
+                                         enumerate(CNN_ARMS)} for name, losses in loss.items()},
                  "cnn_diverged": {name: run.diverged.sum(axis=1).tolist() for name, run in cnns.items()}},
         findings=tuple(f"{name} conv stack: pooled std at its lowest layer {float(m.std.mean(axis=0).min()):.3f}, "
                        f"largest |mean| {float(np.abs(m.mean.mean(axis=0)).max()):.3f} (means over networks; the "
                        f"domain is std 0.894 to 1.225, mean within 0.1)" for name, m in stacks.items())
-        + tuple(f"small CNN, {name}: mean validation loss SELU {l[0].mean():.3f}, ReLU {l[1].mean():.3f}"
-                for name, l in loss.items()))
+        + tuple(f"small CNN, {name}: mean validation loss SELU {losses[0].mean():.3f}, ReLU {losses[1].mean():.3f}"
+                for name, losses in loss.items()))
 
 
 def _rows_of(data):
