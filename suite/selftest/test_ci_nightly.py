@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_deepclaims import environment
 from reports import baselines, compare, results_file, summary
 from suite.selftest.synthetic_results import decided, document
 
@@ -207,3 +208,18 @@ def test_the_workflow_runs_the_nightly_daily_allowed_to_fail():
     assert "python -m tox -e nightly" in job and "--runs nightly" in job
     # The other jobs do not run on the schedule: the nightly is the only one allowed to fail.
     assert workflow.count("github.event_name != 'schedule'") == 2
+
+
+def test_a_run_on_the_nightlies_records_their_versions_and_keras_major(monkeypatch):
+    """tf-nightly and keras-nightly are distributions of their own: without them a run records no TensorFlow
+    and no Keras, and applies Keras 2's expectations and watch bounds to Keras 3."""
+    nightlies = {"tf-nightly": "2.23.0.dev20261026", "keras-nightly": "3.16.0.dev2026102704"}
+
+    def installed(name):
+        if name not in nightlies:
+            raise environment.metadata.PackageNotFoundError(name)
+        return nightlies[name]
+    monkeypatch.setattr(environment.metadata, "version", installed)
+    monkeypatch.delenv("TF_USE_LEGACY_KERAS", raising=False)
+    assert (environment.tensorflow_version(), environment.keras_version()) == tuple(nightlies.values())
+    assert environment.keras_major() == 3 and environment.unsupported_tensorflow_reason() is None
