@@ -100,7 +100,7 @@ def imported(python: str) -> dict:
 
 def did_not_run(name: str, reason: str, packages: list[str]) -> dict:
     """A results document of a run that never started: the reason, the machine, no claims."""
-    run = {"name": name, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    run = {"name": name, "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
            "status": STATUS, "profile": None, "seed": None, "selected": []}
     environment = {"tensorflow": None, "keras": None, "requested": packages, "python": platform.python_version(),
                    "machine": platform.machine(), "platform": platform.platform()}

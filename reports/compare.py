@@ -66,7 +66,7 @@ def run_name(document: dict, path: Path) -> str:
     return name
 
 
-def baseline_path(baselines_dir: Path, name: str) -> Path:
+def baseline_for(baselines_dir: Path, name: str) -> Path:
     """The committed baseline a run of this name is compared with."""
     return baselines_dir / f"{BASELINE_OF.get(name, name)}.json"
 
@@ -104,7 +104,7 @@ def pairs(args) -> list[tuple[Path, Path]]:
         if not (args.baseline and args.results):
             raise results_file.ResultsFileError("give both BASELINE and RESULTS, or neither")
         return [(args.baseline, args.results)]
-    return [(baseline_path(args.baselines_dir, run_name(results_file.load(path), path)), path)
+    return [(baseline_for(args.baselines_dir, run_name(results_file.load(path), path)), path)
             for path in discovered(args)]
 
 

@@ -61,7 +61,8 @@ def nightly(tmp_path, *args) -> tuple[int, Path]:
 def uv_that_succeeds(tools: Path):
     # `uv export` must leave its output file; `uv pip install` just succeeds.
     stand_in(tools / "uv", "args = sys.argv[1:]\n"
-                           "if args[0] == 'export': open(args[args.index('--output-file') + 1], 'w').write('numpy==2.4.6\\n')")
+                           "if args[0] == 'export':\n"
+                           "    open(args[args.index('--output-file') + 1], 'w').write('numpy==2.4.6\\n')")
 
 
 def test_a_nightly_that_cannot_be_installed_is_one_line_exit_69_and_a_run_that_did_not_run(tmp_path, tools, capsys):
@@ -81,11 +82,13 @@ def test_a_nightly_that_cannot_be_installed_is_one_line_exit_69_and_a_run_that_d
 def test_a_nightly_that_installs_but_cannot_be_imported_says_so(tmp_path, tools, capsys):
     uv_that_succeeds(tools)
     python = stand_in(tmp_path / "python", "sys.stderr.write('Traceback (most recent call last):\\n  ...\\n"
-                                           "ImportError: libtensorflow_framework.so.2: undefined symbol\\n'); sys.exit(1)")
+                                           "ImportError: libtensorflow_framework.so.2: undefined symbol\\n')\n"
+                                           "sys.exit(1)")
     status, results = nightly(tmp_path, "--python", python)
     assert status == 69
     reason = results_file.load(results)["failed_to_run"]
-    assert reason == "import tensorflow and keras failed (exit 1): ImportError: libtensorflow_framework.so.2: undefined symbol"
+    assert reason == ("import tensorflow and keras failed (exit 1): "
+                      "ImportError: libtensorflow_framework.so.2: undefined symbol")
     assert capsys.readouterr().err == f"nightly: did not run: {reason}\n"
 
 
@@ -94,7 +97,8 @@ def test_an_import_that_crashes_names_the_signal(tmp_path, tools):
     python = stand_in(tmp_path / "python", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
     status, results = nightly(tmp_path, "--python", python)
     assert status == 69
-    assert results_file.load(results)["failed_to_run"] == "import tensorflow and keras failed (killed by signal 11): no output"
+    assert results_file.load(results)["failed_to_run"] == (
+        "import tensorflow and keras failed (killed by signal 11): no output")
 
 
 def test_without_uv_the_nightly_says_where_uv_comes_from(tmp_path, tools):
