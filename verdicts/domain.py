@@ -160,7 +160,9 @@ def _verdict(columns: list[_Column], n: int, bounds, names, alpha: float, beta: 
     outside = sum(column.decision == REFUTED for column in columns)
     unsettled = sum(column.decision == INCONCLUSIVE for column in columns)
     return Verdict(
-        alpha=alpha, beta=beta, effect_name="margin used by the deciding layer's mean (1 = at the bound)",
+        alpha=alpha, beta=beta,
+        effect_name=f"margin used by the deciding layer's {deciding.name.split(' at ')[0]}, averaged over networks "
+                    "(1 = at the bound)",
         effect=float(deciding.effect), ci_low=float(deciding.least), ci_high=float(deciding.most),
         ci_level=1 - 2 * alpha, n=n, min_effect=1.0,
         notes=(f"deciding: {deciding.name}",

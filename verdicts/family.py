@@ -37,7 +37,7 @@ Decision = Verdict | Callable[[float], Verdict]
 SHOWN = (SUPPORTED, NEGLIGIBLE)
 
 
-def conjunction(parts: Mapping[str, Verdict]) -> Verdict:
+def conjunction(parts: Mapping[str, Verdict], *, headline: str | None = None) -> Verdict:
     """A claim made of several decisions holds when all of them do.
 
     Refuted if any part is refuted, else inconclusive if any part is, else negligible if any part is
@@ -53,6 +53,9 @@ def conjunction(parts: Mapping[str, Verdict]) -> Verdict:
         return STRENGTH[verdict.decision], -(verdict.p_value if verdict.p_value is not None else 0.0)
 
     name, weakest = min(parts.items(), key=weakness)
+    if headline is not None and parts[headline].decision == weakest.decision:
+        # The part whose effect the claim's unit and margin speak of reports the record, when it decides alike.
+        name, weakest = headline, parts[headline]
     notes = tuple(f"{part}: {verdict.summary()}" for part, verdict in parts.items())
     return weakest.as_decision(weakest.decision, f"deciding part: {name}", *notes)
 
@@ -156,13 +159,14 @@ def support_level(alpha: float, tests: int, split: str) -> float:
 
 def every_part_holds(parts: Mapping[str, Decision], *, alpha: float, split: str = BONFERRONI,
                      contrasts: Mapping[str, Decision] | None = None,
-                     recorded: Mapping[str, Decision] | None = None) -> Verdict:
+                     recorded: Mapping[str, Decision] | None = None, headline: str | None = None) -> Verdict:
     """A claim made of several parts holds when every part does, at family-wise error rate alpha.
 
     `parts` are the claim's decisions (tests as functions of their level, exact checks as Verdicts);
     `contrasts` the same decisions on data from the nearest wrong laws, each of which must come out refuted
     (`with_contrasts`); `recorded` decisions are reported in the notes, not decided on. Contrasts and recorded
-    tests run at `support_level`; a Verdict among them is taken as given.
+    tests run at `support_level`; a Verdict among them is taken as given. `headline` names the part whose
+    effect the claim's unit speaks of: it reports the record whenever it decides as the weakest part does.
     """
     if not parts:
         raise ValueError("a family of no parts")
@@ -173,7 +177,7 @@ def every_part_holds(parts: Mapping[str, Decision], *, alpha: float, split: str 
         at_split = {name: _called(part, alpha / max(len(names), 1)) for name, part in parts.items()}
         verdict = intersection_union(at_alpha, at_split)
     else:
-        verdict = conjunction(decide_each(parts, alpha=alpha, split=split))
+        verdict = conjunction(decide_each(parts, alpha=alpha, split=split), headline=headline)
     if len(names) > 1:
         verdict = verdict.noting(f"alpha {alpha:g} split over {len(names)} tests ({split})")
     if contrasts:

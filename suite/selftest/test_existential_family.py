@@ -42,3 +42,17 @@ def test_false_support_over_null_families_stays_at_alpha(rng):
                         alpha=ALPHA).decision == "supported"
         for _ in range(REPLICATES))
     assert false_support <= ERROR_BOUND
+
+
+def test_the_headline_part_reports_the_record_when_it_decides_as_the_weakest_does(rng):
+    from verdicts.family import every_part_holds
+
+    strong, weaker = rng.normal(3.0, 1, N), rng.normal(1.0, 1, N)
+    parts = {"trend": lambda level: _shows(strong, level), "decades": lambda level: _shows(weaker, level)}
+    plain = every_part_holds(parts, alpha=ALPHA)
+    headed = every_part_holds(parts, alpha=ALPHA, headline="trend")
+    assert plain.decision == headed.decision == "supported"
+    assert plain.effect == _shows(weaker, ALPHA / 2).effect and headed.effect == _shows(strong, ALPHA / 2).effect
+    failing = {"trend": lambda level: _shows(strong, level), "decades": lambda level: _shows(-weaker, level)}
+    refuted = every_part_holds(failing, alpha=ALPHA, headline="trend")
+    assert refuted.decision == "refuted" and refuted.effect == _shows(-weaker, ALPHA / 2).effect
