@@ -219,6 +219,7 @@ def claim_view(recorded: Mapping, anchor: str) -> dict:
         # The note asserts each claim: refuted contradicts it; negligible holds, by less than matters.
         "disagrees_with_note": headline == "refuted",
         "effect": effects.presentation(claim),
+        "pooled_effect": effects.pooled_presentation(claim),
         "parts": effects.parts(claim),
         "deciding": effects.deciding_chain(claim),
         "reason": str((claim.get("untested_reason") if untested else None) or claim.get("reason") or ""),

@@ -78,6 +78,23 @@ def presentation(claim: Mapping) -> dict | None:
     return shown
 
 
+def pooled_presentation(claim: Mapping) -> dict | None:
+    """The pooled reference's effect, presented as `presentation` presents a run's, for claims whose headline
+    comes from pooled evidence (None otherwise): the overview shows what the verdict rests on."""
+    reference = claim.get("reference")
+    if not isinstance(reference, Mapping) or not _finite(reference.get("effect")):
+        return None
+    pooled = {**claim, **{key: reference.get(key) for key in ("effect", "ci_low", "ci_high", "ci_level")}}
+    shown = presentation(pooled)
+    if shown is not None:
+        runs = reference.get("runs")
+        shown["name"] = f"mean over {runs} runs of the {shown['name']}" if runs else f"pooled {shown['name']}"
+        shown["level"] = f"pooled, {shown['level']}"
+        shown["text"] = f"{shown['name']} = {shown['value']} ({shown['level']}), {shown['unit']}" + (
+            f"; {shown['threshold']}" if shown["threshold"] else "")
+    return shown
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
