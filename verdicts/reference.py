@@ -102,13 +102,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="a results.json written with --calibrate R")
     parser.add_argument("claim", help="the claim id")
+    parser.add_argument("--alpha", type=float, default=None,
+                        help="the catalog's alpha (default: the recorded verdict's, which a family may have split)")
+    parser.add_argument("--min-effect", type=float, default=None, help="the catalog's margin (default: the record's)")
     args = parser.parse_args(argv)
     document = json.loads(args.results.read_text(encoding="utf-8"))
     claim = next((c for c in document.get("claims", []) if c.get("id") == args.claim), None)
     if claim is None or "calibration" not in claim:
         print(f"{args.results}: no calibration of {args.claim} (run it with --calibrate R)", file=sys.stderr)
         return 2
-    reference = pooled_reference(claim["calibration"]["effects"], alpha=claim["alpha"], min_effect=claim["min_effect"])
+    alpha = claim["alpha"] if args.alpha is None else args.alpha
+    min_effect = claim["min_effect"] if args.min_effect is None else args.min_effect
+    reference = pooled_reference(claim["calibration"]["effects"], alpha=alpha, min_effect=min_effect)
     low, high = prediction_interval(reference)
     print(json.dumps({**reference, "seeds_per_run": claim.get("sizes", {}).get("seeds"),
                       "prediction_low": low, "prediction_high": high}, indent=1))

@@ -93,6 +93,7 @@ def test_relu_dies_more_at_higher_learning_rates(claim):
     claim.assert_verdict(
         verdict.noting(f"diverged runs (kept, read before divergence): {diverged}"),
         control=("learning-rate labels permuted within each seed", control),
+        watched=rises(died["Adam"], spec.alpha).effect,
         details={"died_share": {name: died[name] for name in runs}, "diverged": diverged,
                  "dead_at_start_share": {name: dead_at_start_share(arm.run) for name, arm in runs.items()},
                  "if_diverged_counted_wholly_dead": wholly_dead, "seeds": runs["SGD"].run.seeds},
