@@ -66,12 +66,8 @@ def _series(bench: SpeedBench, measurement: Measurement, comparisons, title: str
 def _record(claim, bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str,
             control: tuple[str, TimingFamily] | None = None):
     """The claim's verdict with its timings; a control's comparisons are kept and plotted beside the claim's."""
-    details, comparisons = bench.keep(measurement, family), list(family.comparisons)
-    if control is not None:
-        details["control_comparisons"] = list(control[1].comparisons)
-        details["control_per_level"] = {f"{device} {level}": verdict.decision
-                                        for (device, level), verdict in control[1].per_level.items()}
-        comparisons += control[1].comparisons
+    details = bench.keep(measurement, family, control)
+    comparisons = [*family.comparisons, *(control[1].comparisons if control else ())]
     claim.assert_verdict(family.verdict, series=_series(bench, measurement, comparisons, title), details=details,
                          control=None if control is None else (control[0], control[1].verdict))
 
