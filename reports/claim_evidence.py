@@ -96,8 +96,11 @@ def control(claim: Mapping) -> dict:
     supported = record["supported"] is True if "supported" in record else decision == "supported"
     effect = (f" (effect = {estimate(record.get('effect'), record.get('ci_low'), record.get('ci_high'))})"
               if record.get("effect") is not None else "")
+    level = record.get("control_alpha")
+    lenient = (f"; at its test's level only, not with p below {level:g}, which a control needs to fail the run"
+               if decision == "supported" and not supported and level is not None else "")
     return {"recorded": True, "supported": supported, "summary": str(record.get("summary") or ""),
-            "line": f"{record.get('name') or 'negative control'}: {decision}{effect}"}
+            "line": f"{record.get('name') or 'negative control'}: {decision}{effect}{lenient}"}
 
 
 def underpowered(claim: Mapping) -> str:

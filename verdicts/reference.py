@@ -23,6 +23,11 @@ from verdicts.record import SUPPORTED, one_sided
 # itself meets the stability target of empirical claims: with a 1% false-fail rate a run agrees in at
 # least 19 of 20 fresh seeds with probability 0.98 (at 5% only 0.74).
 CONSISTENCY_ALPHA = 0.01
+# A negative control drawn from a true null comes out supported at its test's level by construction (5% of
+# runs at alpha 0.05), which would fail correct runs as often. A run fails on its control when the control
+# is supported at this level (p below it; an exact control, with no p-value, whenever it is supported), so
+# the control costs a correct claim no more than the consistency check does.
+CONTROL_ALPHA = 0.01
 
 
 def pooled_reference(run_effects, *, alpha: float, min_effect: float) -> dict:
@@ -56,7 +61,8 @@ def consistent_with_reference(effect: float | None, reference) -> dict:
 
 
 def judge_run(decision: str, effect: float | None, *, expected: str, reference=None, pin=None,
-              control_decision: str | None = None, watch=None, watched: float | None = None) -> dict:
+              control_decision: str | None = None, watch=None, watched: float | None = None,
+              control_p_value: float | None = None) -> dict:
     """What one run of a claim must show to pass, decided jointly: its verdict equals the expected one
     (or, with a pooled reference, its effect lies within the reference's prediction interval, and the
     headline is the reference's verdict); the part a pinned verdict still holds to (`pin`: bounds on the
@@ -90,10 +96,11 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
         if not watch_holds:
             failures.append(f"a watched finding no longer holds ({watch['what']}): "
                             f"{watched if watched is None else format(watched, '.4g')} outside [{low:.4g}, {high:.4g}]")
-    control_supported = control_decision == SUPPORTED
+    control_supported = control_decision == SUPPORTED and (control_p_value is None
+                                                            or control_p_value < CONTROL_ALPHA)
     if control_supported:
-        failures.append("the negative control (the effect absent by construction) came out supported: "
-                        "this decision cannot go the other way")
+        failures.append(f"the negative control (the effect absent by construction) came out supported "
+                        f"(p below {CONTROL_ALPHA:g}): this decision cannot go the other way")
     return {"headline": headline, "consistency": consistency, "pin_holds": pin_holds, "watch_holds": watch_holds,
             "control_supported": control_supported, "failures": failures}
 

@@ -135,3 +135,16 @@ def test_a_named_seed_set_gives_calibration_seeds_that_chose_nothing():
     set_b = {seeds.calibration_seed(seeds.DEFAULT_SEED, r, "B") for r in range(20)}
     assert len(set_a) == len(set_b) == 20 and not set_a & set_b
     assert seeds.calibration_seed(seeds.DEFAULT_SEED, 3, "A") == seeds.calibration_seed(seeds.DEFAULT_SEED, 3)
+
+
+def test_a_statistical_control_fails_a_run_only_below_the_control_level_and_an_exact_one_always():
+    from verdicts.reference import CONTROL_ALPHA
+
+    by_chance = judge_run("supported", 1.0, expected="supported", control_decision="supported",
+                          control_p_value=0.03)
+    assert by_chance["failures"] == [] and not by_chance["control_supported"]
+    shown = judge_run("supported", 1.0, expected="supported", control_decision="supported",
+                      control_p_value=CONTROL_ALPHA / 2)
+    assert shown["control_supported"] and "negative control" in shown["failures"][0]
+    exact = judge_run("supported", 1.0, expected="supported", control_decision="supported", control_p_value=None)
+    assert exact["control_supported"]
