@@ -78,9 +78,12 @@ def test_high_leak_beats_small_leak(claim):
     names, run = _train(claim, {"leaky 0.01": _mlp("leaky_relu", 0.01), "leaky 0.2": _mlp("leaky_relu", 0.2)},
                         epochs_per_eval=EPOCHS_PER_EVAL)
     final = {name: run.final("val_loss")[v] for name, v in names.items()}
-    verdict = _paired_greater(claim, final["leaky 0.01"] - final["leaky 0.2"],
-                              "validation loss, slope 0.01 - slope 0.2")
-    claim.assert_verdict(verdict, details={"final_val_loss": final},
+    difference = final["leaky 0.01"] - final["leaky 0.2"]
+    verdict = _paired_greater(claim, difference, "validation loss, slope 0.01 - slope 0.2")
+    signs = claim.rng("control").choice([-1.0, 1.0], size=difference.shape)
+    control = _paired_greater(claim, signs * difference, "the same differences with random signs")
+    claim.assert_verdict(verdict, control=("paired differences with random signs", control),
+                         details={"final_val_loss": final},
                          series=_curves_and_samples(names, run, "val_loss", "validation loss", final))
 
 

@@ -45,7 +45,9 @@ def test_selu_needs_lecun_normal_initialization(claim):
         parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec)
     uniform = selu_domain.in_domain(moments["lecun_uniform"], spec)
     verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
-    claim.assert_verdict(verdict, watched=uniform.effect, findings=(
+    control = selu_domain.leaves_domain(moments["lecun_normal"], spec)  # the theory's own case: stays
+    claim.assert_verdict(verdict, watched=uniform.effect, control=("lecun_normal through 'leaves the domain'", control),
+                         findings=(
         f"lecun_uniform (LeCun's variance, uniform law) uses {uniform.effect:.2f} of the domain's margin: "
         f"{'it stays in the domain' if uniform.effect < 1 else 'it leaves the domain'}",),
         series=selu_domain.moment_panels(
@@ -79,7 +81,9 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
         "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, layer_name="time step"),
     }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
     series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
-    claim.assert_verdict(verdict, watched=wide_and_deep.effect, findings=(
+    control = selu_domain.leaves_domain(moments["sequential"], spec)  # the plain stack: stays by theory
+    claim.assert_verdict(verdict, watched=wide_and_deep.effect,
+                         control=("the plain sequential stack through 'leaves the domain'", control), findings=(
         f"Wide & Deep's concatenation and the layer after it use {wide_and_deep.effect:.2f} of the domain's margin: "
         f"{'they stay in the domain' if wide_and_deep.effect < 1 else 'they leave the domain'}",),
         series=selu_domain.moment_panels(
