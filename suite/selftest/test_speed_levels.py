@@ -5,8 +5,7 @@ import zlib
 import numpy as np
 import pytest
 
-from probes.speed_levels import (COPY, EMPTY, activation_of, normalized, regime_level, regime_levels, twin,
-                                 workloads)
+from probes.speed_levels import COPY, EMPTY, activation_of, normalized, regime_level, regime_levels, twin, workloads
 
 SIZES = {"cache_elements": 16384, "memory_elements": 4194304}
 CPU = "/CPU:0"

@@ -11,9 +11,13 @@ import pytest
 from probes.timing import Interleaved
 from suite.selftest.shared_machine import BUILDS, ROUNDS, builds_of, round_loads, shared_machine_rounds
 from verdicts.exact import intersection_union
-from verdicts.timing import (time_ratio_greater_by_builds, time_ratio_greater_by_rounds,
-                             time_ratio_within_margin_by_builds, time_ratio_within_margin_by_rounds,
-                             wall_time_ratio_within_margin)
+from verdicts.timing import (
+    time_ratio_greater_by_builds,
+    time_ratio_greater_by_rounds,
+    time_ratio_within_margin_by_builds,
+    time_ratio_within_margin_by_rounds,
+    wall_time_ratio_within_margin,
+)
 
 ALPHA, BETA, MARGIN = 0.01, 0.05, 0.10
 SEEDS = 10   # SPEED-ELU-COMPENSATES's quick seeds
