@@ -22,16 +22,27 @@ from verdicts.family import every_part_holds
 from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, SUPPORTED, Verdict
 
 
-def _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t):
-    """Interval of rho = mu_cf / mu_base: {rho : (m_cf - rho m_base)^2 <= t^2 (v_cf + rho^2 v_base)},
-    or None when the baseline mean is not itself significantly nonzero (the set is unbounded)."""
+def _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t, cov=0.0):
+    """Interval of rho = mu_cf / mu_base: {rho : (m_cf - rho m_base)^2 <= t^2 (v_cf - 2 rho cov + rho^2 v_base)},
+    `cov` the covariance of the two means (0 for independent samples), or None when the baseline mean is not
+    itself significantly nonzero (the set is unbounded)."""
     a = m_base**2 - t**2 * v_base
     if a <= 0:
         return None
-    b = m_cf * m_base
+    b = m_cf * m_base - t**2 * cov
     c = m_cf**2 - t**2 * v_cf
     root = math.sqrt(max(b * b - a * c, 0.0))
     return (b - root) / a, (b + root) / a
+
+
+def _share_decision(low: float, high: float, share: float) -> str:
+    """Support needs the share shown above the claimed one; a share shown above 0 but below it is a part,
+    smaller than claimed: negligible; shown below it and not above 0: refuted."""
+    if low > share:
+        return SUPPORTED
+    if high < share:
+        return NEGLIGIBLE if low > 0 else REFUTED
+    return INCONCLUSIVE
 
 
 def share_removed_by_fieller(baseline, counterfactual, *, share: float, alpha: float, beta: float) -> Verdict:
@@ -48,14 +59,7 @@ def share_removed_by_fieller(baseline, counterfactual, *, share: float, alpha: f
     ratio = m_cf / m_base
     interval = _fieller_ratio_interval(m_cf, v_cf, m_base, v_base, t)
     low, high = (-math.inf, math.inf) if interval is None else (1 - interval[1], 1 - interval[0])
-    # Support needs the share shown above the claimed one; a share shown above 0 but below it is a part,
-    # smaller than claimed: negligible.
-    if low > share:
-        decision = SUPPORTED
-    elif high < share:
-        decision = NEGLIGIBLE if low > 0 else REFUTED
-    else:
-        decision = INCONCLUSIVE
+    decision = _share_decision(low, high, share)
     # One-sided test of H0: share removed <= `share`, i.e. mu_cf >= (1 - share) mu_base (baseline > 0).
     rho0 = 1 - share
     se0 = math.sqrt(v_cf + rho0**2 * v_base)
@@ -106,20 +110,9 @@ def shapley_share_by_fieller(cells: Mapping[tuple[bool, bool], object], *, cause
     df = min(a.size for a in arrays.values()) - 1
     t = stats.t.ppf(1 - alpha, df)
     theta = numerator / denominator
-    a = denominator**2 - t**2 * v_den
-    b = numerator * denominator - t**2 * cov
-    c = numerator**2 - t**2 * v_num
-    if a <= 0 or b**2 - a * c < 0:
-        low, high = -math.inf, math.inf  # the baseline effect is not told from 0: no bounded interval
-    else:
-        root = math.sqrt(b**2 - a * c)
-        low, high = (b - root) / a, (b + root) / a
-    if low > share:
-        decision = SUPPORTED
-    elif high < share:
-        decision = NEGLIGIBLE if low > 0 else REFUTED
-    else:
-        decision = INCONCLUSIVE
+    interval = _fieller_ratio_interval(numerator, v_num, denominator, v_den, t, cov=cov)
+    low, high = (-math.inf, math.inf) if interval is None else interval  # None: the baseline is not told from 0
+    decision = _share_decision(low, high, share)
     se0 = math.sqrt(max(v_num - 2 * share * cov + share**2 * v_den, 1e-300))
     statistic = (numerator - share * denominator) / se0 * math.copysign(1.0, denominator)
     se_theta = math.sqrt(max(v_num - 2 * theta * cov + theta**2 * v_den, 0.0)) / abs(denominator)

@@ -17,11 +17,11 @@ from probes.datasets import digits
 from probes.training.batched import Variant
 from probes.training.engine import train_variants
 from probes.training.run import TrainingRun
-from probes.training.spec import MLP, optimizer
+from probes.training.spec import DIVERGED_ABOVE, MLP, optimizer
+from probes.training.units import silence_first_layer_units
 
 RELU = MLP(5, 64, "relu", "he_normal")
 LEAKY = MLP(5, 64, "leaky_relu", "he_normal", slope=0.01)
-DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
 EVALS_PER_EPOCH = 4
 # Each grid starts at 0, the no-training control; leaky ReLU runs at the two highest rates.
 GRIDS = {"SGD": (0.0, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 1.0), "Adam": (0.0, 0.001, 0.003, 0.01, 0.03, 0.1)}
@@ -69,8 +69,6 @@ def dying_runs(seeds: tuple[int, ...], epochs: int) -> dict[str, OptimizerRuns]:
 def silenced_relu_run(seeds: tuple[int, ...], epochs: int, units: int, rate: float) -> TrainingRun:
     """ReLU under plain SGD with the first `units` first-layer units silenced at the start: on fixed inputs
     they get zero gradient, so none can come back (a control by construction)."""
-    from probes.training.units import silence_first_layer_units
-
     return train_variants(digits(), [Variant(RELU, rate)], seeds=list(seeds), epochs=epochs, optimizer=optimizer("SGD"),
                           divergence_loss=DIVERGED_ABOVE, evals_per_epoch=EVALS_PER_EPOCH,
                           adjust_initial=lambda w: silence_first_layer_units(w, digits().x_train, units),

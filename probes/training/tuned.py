@@ -22,13 +22,12 @@ from probes.datasets import Dataset, digits
 from probes.training.batched import Variant
 from probes.training.engine import train_variants
 from probes.training.run import TrainingRun
-from probes.training.spec import MLP, optimizer
+from probes.training.spec import DIVERGED_ABOVE, MLP, optimizer
 
 DEPTH, WIDTH = 8, 64
 OPTIMIZER = optimizer("SGD", momentum=0.9)
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
 TUNING_SHARE = 0.8
-DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
 # Worst to best, as the note orders them; each with its recommended initializer.
 ACTIVATIONS = (("logistic", MLP(DEPTH, WIDTH, "sigmoid", "glorot_uniform")),
                ("tanh", MLP(DEPTH, WIDTH, "tanh", "glorot_uniform")),

@@ -16,6 +16,7 @@ import pytest
 from probes.activations import RRELU_LOWER, RRELU_UPPER
 from probes.datasets import digits
 from probes.training import MLP, Variant, optimizer, train_variants
+from probes.training.spec import DIVERGED_ABOVE
 from suite.claims.nonsaturating_activations.protocols import tuned_protocol
 from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting
 from verdicts.location import shift_greater_by_wilcoxon
@@ -24,7 +25,6 @@ from verdicts.trend import ordered_by_page
 DEPTH, WIDTH = 8, 64
 OPTIMIZER = optimizer("SGD", momentum=0.9)
 LEARNING_RATE = 0.01
-DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
 SMALL_SET_TITLE = "validation loss (small training set)"
 TARGET_TRAIN_LOSS = 0.1  # nats, for "converges faster": about 97% training accuracy
 # Evaluations only draw the curves where the end decides: every 2 epochs (10 for 100 short epochs).

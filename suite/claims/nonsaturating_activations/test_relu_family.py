@@ -25,6 +25,7 @@ from probes.training.dying import (
     unit_fates,
     worst_layer_died_share,
 )
+from probes.training.spec import DIVERGED_ABOVE
 from suite.claims.nonsaturating_activations.activation_properties import (
     elu_gradient_underflow,
     leaky_checks,
@@ -42,7 +43,6 @@ DYING = MLP(5, 64, "relu", "he_normal")
 LEAKY = MLP(5, 64, "leaky_relu", "he_normal", slope=0.01)
 GRID = (0.01, 0.03, 0.1, 0.2, 0.4)
 HIGH, LOW = GRID[-1], GRID[0]
-DIVERGED_ABOVE = 1e3  # nats: 400 times the chance-level loss ln 10
 PROTOCOL = "dying protocol"
 
 
@@ -180,10 +180,9 @@ def _stayed_shares(counts) -> list:
 def test_leaky_relu_units_come_back_to_life(claim):
     """To deal with that issue, the made leaky ReLu ... and it then has a chance of neurons coming back to life"""
     spec, sizes, runs = claim.spec, claim.sizes, _protocol(claim)
-    followed = sum(unit_fates(arm.run).followed[[arm.leaky(r) for r in arm.high_rates]].sum(axis=0)
-                   for arm in runs.values())
-    stayed = sum(unit_fates(arm.run).stayed_silent[[arm.leaky(r) for r in arm.high_rates]].sum(axis=0)
-                 for arm in runs.values())
+    fates = {name: (unit_fates(arm.run), [arm.leaky(r) for r in arm.high_rates]) for name, arm in runs.items()}
+    followed = sum(f.followed[leaky].sum(axis=0) for f, leaky in fates.values())
+    stayed = sum(f.stayed_silent[leaky].sum(axis=0) for f, leaky in fates.values())
     silenced = silenced_relu_run(runs["SGD"].run.seeds.tolist(), sizes["epochs"], sizes["silenced_units"],
                                  rate=runs["SGD"].high_rates[0])
     silenced_fates = unit_fates(silenced, layers=[0], silent_from_start=True)

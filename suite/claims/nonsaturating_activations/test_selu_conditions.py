@@ -11,13 +11,13 @@ import pytest
 from probes import selu
 from probes.cnn import ConvArm, train_cnns
 from probes.datasets import digits, digits_raw
+from probes.training.spec import DIVERGED_ABOVE  # a diverged CNN's loss is censored here: counted, ranked last
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import inside_by_layer, layers_to_enter
 from verdicts.exact import conjunction
 from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting, some_part_holds
 from verdicts.location import shift_greater_by_wilcoxon
 
-DIVERGED_ABOVE = 1e3  # nats: a diverged CNN's validation loss is censored here (counted, ranked last)
 CNN_MARGIN = 0.01  # nats of validation loss: the smallest improvement that matters (the catalog's part (b))
 HALF_SCALE_LECUN = {"class_name": "VarianceScaling",
                     "config": {"scale": 0.5, "mode": "fan_in", "distribution": "truncated_normal"}}
