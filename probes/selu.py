@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from probes.keras_api import keras, tf
+from probes.seeding import uint32_seeds
 
 # Kernels a replicate redraws: (variable, its initializer) on a layer or on its recurrent cell.
 _KERNELS = (("kernel", "kernel_initializer"), ("recurrent_kernel", "recurrent_initializer"))
@@ -82,7 +83,7 @@ def redraw_kernels(layers, seed: int, initializer=None) -> None:
     slots = [(owner, variable, init) for owner in owners for variable, init in _KERNELS
              if getattr(owner, variable, None) is not None and hasattr(owner, init)]
     override = keras.initializers.get(initializer) if initializer is not None else None
-    seeds = np.random.SeedSequence(seed).generate_state(len(slots))
+    seeds = uint32_seeds(seed, len(slots))
     for (owner, variable, init), layer_seed in zip(slots, seeds):
         template = override if override is not None and variable == "kernel" else getattr(owner, init)
         fresh = type(template).from_config({**template.get_config(), "seed": int(layer_seed)})
