@@ -24,6 +24,7 @@ import numpy as np
 
 from probes.activations import activation_layer
 from probes.keras_api import keras, tf
+from probes.seeding import int31_seeds
 
 COLUMNS = 128
 # The book's LeakyReLU(alpha=0.2); also tf.nn.leaky_relu's default and Keras 3's "leaky_relu" string.
@@ -106,7 +107,7 @@ def _initializer(name: str):
 
 def mlp(name: str, depth: int, width: int, seed: int) -> keras.Model:
     """FEATURES inputs, `depth` hidden Dense(width) + activation layers, a softmax Dense(CLASSES) head."""
-    seeds = np.random.SeedSequence(seed).generate_state(depth + 1) % 2**31
+    seeds = int31_seeds(seed, depth + 1)
     initializer = _initializer(name)
     layers = [keras.Input(shape=(FEATURES,))]
     for index in range(depth):
@@ -121,7 +122,7 @@ def cnn(name: str, depth: int, filters: int, image: int, seed: int) -> keras.Mod
     """`image` x `image` x CHANNELS inputs, `depth` Conv2D(filters, 3x3, same padding) + activation layers
     at full resolution (every activation map image x image x filters), global average pooling, a softmax
     Dense(CLASSES) head."""
-    seeds = np.random.SeedSequence(seed).generate_state(depth + 1) % 2**31
+    seeds = int31_seeds(seed, depth + 1)
     initializer = _initializer(name)
     layers = [keras.Input(shape=(image, image, CHANNELS))]
     for index in range(depth):

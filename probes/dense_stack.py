@@ -15,6 +15,7 @@ import numpy as np
 
 from probes.initializers import seeded_initializer
 from probes.keras_api import keras, tf
+from probes.seeding import int31_seeds
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ STANDARD_NORMAL = Init("random_normal", {"mean": 0.0, "stddev": 1.0})
 
 def draw_seeds(seed: int, draws: int, per_draw: int) -> np.ndarray:
     """Independent 31-bit seeds, one row per draw and one column per layer."""
-    return (np.random.SeedSequence(seed).generate_state(draws * per_draw) % 2**31).reshape(draws, per_draw)
+    return int31_seeds(seed, draws * per_draw).reshape(draws, per_draw)
 
 
 class DenseStack:

@@ -8,6 +8,7 @@ import numpy as np
 
 from probes.dense_stack import DenseStack, Init, draw_seeds, shared_stack
 from probes.keras_api import tf
+from probes.seeding import kernel_seed_and_data_rng
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,8 @@ def forward_moments(*, width: int, depth: int, activation: str, init: Init, draw
     """Push `batch` standard-normal inputs through `draws` independently initialized networks."""
     stack = shared_stack(width, depth, activation)
     moments = _moments_function(stack)
-    kernel_seed, input_seed = np.random.SeedSequence(seed).spawn(2)
-    layer_seeds = draw_seeds(int(kernel_seed.generate_state(1)[0]), draws, depth)
-    inputs = np.random.default_rng(input_seed)
+    kernel_seed, inputs = kernel_seed_and_data_rng(seed)
+    layer_seeds = draw_seeds(kernel_seed, draws, depth)
     rows = []
     for seeds in layer_seeds:
         stack.redraw(init, seeds)

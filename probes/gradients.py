@@ -12,11 +12,12 @@ import numpy as np
 from probes.dense_stack import DenseStack, Init, draw_seeds, shared_stack
 from probes.initializers import seeded_initializer
 from probes.keras_api import keras, tf
+from probes.seeding import kernel_seed_and_data_rng
 
 
 def _streams(seed: int, draws: int, layers: int):
-    kernel_seed, data_seed = np.random.SeedSequence(seed).spawn(2)
-    return draw_seeds(int(kernel_seed.generate_state(1)[0]), draws, layers), np.random.default_rng(data_seed)
+    kernel_seed, data = kernel_seed_and_data_rng(seed)
+    return draw_seeds(kernel_seed, draws, layers), data
 
 
 def _teacher_task(rng: np.random.Generator, examples: int, width: int, classes: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from probes.keras_api import keras
+from probes.seeding import int31_seeds
 
 # Public helpers of keras.initializers that are functions, not initializers.
 NOT_INITIALIZERS = frozenset({"deserialize", "get", "serialize"})
@@ -73,8 +74,8 @@ def draw_samples(name: str, shape: tuple[int, ...], count: int, seed: int, **con
     tensors of that shape as it takes, flattened and concatenated."""
     size = int(np.prod(shape))
     tensors = -(-count // size)
-    seeds = np.random.SeedSequence(seed).generate_state(tensors)
-    return np.concatenate([np.asarray(seeded_initializer(name, int(s) % 2**31, **config)(shape, dtype="float32"))
+    seeds = int31_seeds(seed, tensors)
+    return np.concatenate([np.asarray(seeded_initializer(name, int(s), **config)(shape, dtype="float32"))
                            .ravel() for s in seeds])
 
 
@@ -82,10 +83,10 @@ def layer_kernel_samples(layer: str, shape: tuple[int, ...], name: str, count: i
     """At least `count` weights from kernels that real `Dense` (shape (in, out)) or `Conv2D` (shape
     (k, k, in, out)) layers draw with the named initializer, one independently seeded layer per kernel."""
     size = int(np.prod(shape))
-    seeds = np.random.SeedSequence(seed).generate_state(-(-count // size))
+    seeds = int31_seeds(seed, -(-count // size))
     kernels = []
     for layer_seed in seeds:
-        initializer = seeded_initializer(name, int(layer_seed) % 2**31)
+        initializer = seeded_initializer(name, int(layer_seed))
         if layer == "Dense":
             built = keras.layers.Dense(shape[-1], kernel_initializer=initializer)
             built.build((None, shape[0]))

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from probes.keras_api import KERAS_MAJOR, keras, tf
-from probes.training.spec import MLP, Optimizer, derived_seed, initial_weights
+from probes.seeding import keyed_seed, uint32_seeds
+from probes.training.spec import MLP, Optimizer, initial_weights
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,12 @@ class BatchedMLP:
                 drawn[key] = [initial_weights(variant.mlp, features, classes, seed) for seed in seeds]
                 if adjust_initial is not None:
                     drawn[key] = [adjust_initial(weights) for weights in drawn[key]]
-        activation_seed = derived_seed(int(np.random.SeedSequence(list(seeds)).generate_state(1)[0]), "activation")
+        activation_seed = keyed_seed(int(uint32_seeds(list(seeds), 1)[0]), "activation")
         self.activations = []  # internal variant -> one layer per hidden layer
         for index, variant in zip(self.order, internal):
             layers = []
             for layer in range(self.layers):
-                activation = variant.mlp.activation_layer(seed=derived_seed(activation_seed, f"variant {index}", layer))
+                activation = variant.mlp.activation_layer(seed=keyed_seed(activation_seed, f"variant {index}", layer))
                 activation.build((None, self.seeds, self.mlp.width))
                 layers.append(activation)
             self.activations.append(layers)

@@ -1,7 +1,6 @@
 """What to train: the MLP, the optimizer, and the per-seed seeds derived for weights and batch order."""
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -9,8 +8,8 @@ import numpy as np
 
 from probes.activations import activation_layer
 from probes.keras_api import keras
+from probes.seeding import keyed_seed
 
-SEED_LIMIT = 2**31 - 1
 # A training loss above this (nats) counts as diverged, as NaN and inf always do: 400 times the chance-level
 # loss ln 10 of ten classes. The claims that train pass it as `divergence_loss`.
 DIVERGED_ABOVE = 1e3
@@ -59,12 +58,6 @@ def optimizer(name: str = "SGD", **config) -> Optimizer:
     return Optimizer(name, MappingProxyType(dict(config)))
 
 
-def derived_seed(seed: int, purpose: str, index: int = 0) -> int:
-    """A 31-bit seed for one use (a layer's initializer, the batch order) of one run's seed."""
-    sequence = np.random.SeedSequence([seed, zlib.crc32(purpose.encode()), index])
-    return int(sequence.generate_state(1)[0] % SEED_LIMIT)
-
-
 def initial_weights(mlp: MLP, features: int, classes: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """[(kernel, bias)] per Dense layer, hidden then output, drawn by the real Keras initializers,
     each layer with its own seed derived from `seed`."""
@@ -73,7 +66,7 @@ def initial_weights(mlp: MLP, features: int, classes: int, seed: int) -> list[tu
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         name = mlp.kernel_initializer if index < mlp.hidden_layers else mlp.output_initializer
         default = keras.initializers.get(name)
-        initializer = type(default).from_config({**default.get_config(), "seed": derived_seed(seed, "kernel", index)})
+        initializer = type(default).from_config({**default.get_config(), "seed": keyed_seed(seed, "kernel", index)})
         kernel = np.asarray(initializer((fan_in, fan_out), dtype="float32"), dtype=np.float32)
         weights.append((kernel, np.zeros(fan_out, np.float32)))
     return weights
@@ -82,5 +75,5 @@ def initial_weights(mlp: MLP, features: int, classes: int, seed: int) -> list[tu
 def batch_orders(seed: int, train_size: int, epochs: int) -> np.ndarray:
     """[epochs, train_size]: the order each epoch visits the training set in (a fresh permutation
     per epoch, as `fit(shuffle=True)` does), drawn from a generator seeded by `seed`."""
-    rng = np.random.default_rng(derived_seed(seed, "batch order"))
+    rng = np.random.default_rng(keyed_seed(seed, "batch order"))
     return np.stack([rng.permutation(train_size) for _ in range(epochs)]).astype(np.int32)
