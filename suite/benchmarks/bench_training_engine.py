@@ -23,6 +23,7 @@ from probes.keras_api import keras, tf
 from probes.training import MLP, optimizer, train_seeds
 from probes.training.reference import keras_mlp
 from probes.training.spec import initial_weights
+from pytest_deepclaims.environment import tensorflow_threads
 from verdicts.ratio import ratio_greater_by_bootstrap
 
 BENCH_SEED = 20150206  # arbitrary, fixed: seeds of the benchmarked models
@@ -72,7 +73,7 @@ def test_engine_against_per_seed_fit(benchmark):
         "naive_seconds": naive, "engine_seconds": engine, "speedup": verdict.effect,
         "speedup_ci": [verdict.ci_low, verdict.ci_high], "verdict": verdict.summary(),
         "tensorflow": tf.__version__, "keras": keras.__version__ if hasattr(keras, "__version__") else None,
-        "cpus": os.cpu_count(), "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "cpus": os.cpu_count(), **tensorflow_threads(),
     })
     print(f"\nengine speed-up over per-seed fit: {verdict.effect:.2f}x "
           f"[{verdict.ci_low:.2f}, {verdict.ci_high:.2f}] (90% CI); naive {naive}, engine {engine}")
