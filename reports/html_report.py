@@ -78,12 +78,8 @@ def render(document: dict) -> str:
 
 
 def write(path: Path, document: dict) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(render(document), encoding="utf-8")
-    temporary.replace(path)
-    return path
+    """The report page of `document`, rendered, then written by the one atomic writer."""
+    return results_file.write_text_atomic(path, render(document))
 
 
 def main(argv=None) -> int:

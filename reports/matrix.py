@@ -251,8 +251,7 @@ def main(argv=None) -> int:
     except results_file.ResultsFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    results_file.write_text_atomic(out, page)
     print(out)
     return 0
 

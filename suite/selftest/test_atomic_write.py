@@ -2,6 +2,7 @@
 import json
 import math
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +32,22 @@ def test_json_is_standard_json_and_a_nan_is_refused_before_anything_is_written(t
     with pytest.raises(ValueError):
         write_atomic(path, {"effect": math.nan})
     assert json.loads(path.read_text(encoding="utf-8"))["effect"] == 0.5 and len(list(tmp_path.iterdir())) == 1
+
+
+def test_the_report_page_and_the_matrix_page_are_written_by_it(tmp_path, monkeypatch):
+    from reports import html_report, matrix, results_file
+    from suite.selftest.synthetic_results import decided, document
+
+    written = []
+
+    def recording(path, text):
+        written.append(Path(path).name)
+        return write_text_atomic(path, text)
+
+    monkeypatch.setattr(results_file, "write_text_atomic", recording)
+    run = write_atomic(tmp_path / "claims" / "results.json", document([decided("A-ONE")], name="claims"))
+    page = html_report.write(tmp_path / "claims" / "index.html", results_file.load(run))
+    assert matrix.main([str(run), "--out", str(tmp_path / "matrix.html")]) == 0
+    assert written == ["results.json", "index.html", "matrix.html"]
+    assert stat.S_IMODE(page.stat().st_mode) == stat.S_IMODE((tmp_path / "matrix.html").stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["claims", "index.html", "matrix.html", "results.json"]
