@@ -3,12 +3,14 @@
 A claim builds its series with these rather than by writing dicts: `lines`, `samples`, `bars` and
 `quantiles` make one spec of their kind, `panels` joins several, `per_layer_lines` makes a `lines` spec from
 per-draw tables. Each returns the plain dict reports/plots.py draws, holding only the fields given (an
-optional field left at None is absent), and checks it on the way out. Values may be numpy arrays and
-scalars: the harness makes them plain (pytest_deepclaims.jsonable) when it records the result.
+optional field left at None is absent). Values may be numpy arrays and scalars: the harness makes them plain
+(pytest_deepclaims.jsonable) when it records the result.
 
 `validate(series)` checks a whole series (empty, one spec, or `{"panels": [...]}`) against SERIES.md and
-raises `ValueError` naming the offending field (`panels[1].lines['relu']: 3 values for 4 x values`);
-the harness calls it when a claim records its result. numpy only: no statistics, no TensorFlow.
+raises `ValueError` naming the offending field (`panels[1].lines['relu']: 3 values for 4 x values`). The
+harness calls it when a claim records its result, after the verdict is kept, so a series that cannot be
+drawn fails its claim without losing the verdict; the builders themselves do not check. numpy only: no
+statistics, no TensorFlow.
 """
 from __future__ import annotations
 
@@ -27,9 +29,7 @@ BAND_QUANTILES = (0.05, 0.95)
 
 
 def _spec(kind: str, fields: dict, common: dict) -> dict:
-    spec = {"kind": kind, **{key: value for key, value in {**fields, **common}.items() if value is not None}}
-    _check_spec(spec, "")
-    return spec
+    return {"kind": kind, **{key: value for key, value in {**fields, **common}.items() if value is not None}}
 
 
 def lines(x, lines: Mapping, *, bands: Mapping | None = None, title: str | None = None, x_label: str | None = None,
@@ -70,9 +70,7 @@ def quantiles(probabilities, law, sample_quantiles: Mapping, *, title: str | Non
 
 def panels(*specs: Mapping) -> dict:
     """Several specs drawn one after another."""
-    series = {"panels": list(specs)}
-    validate(series)
-    return series
+    return {"panels": list(specs)}
 
 
 def per_layer_lines(tables: Mapping, *, title: str, y_label: str, first_layer: int = 1,
@@ -107,7 +105,7 @@ def validate(series) -> None:
 
 def _check_spec(spec, where: str) -> None:
     if not isinstance(spec, Mapping):
-        raise ValueError(f"{where or 'series'}: a plot spec must be a mapping, got {type(spec).__name__}")
+        raise ValueError(f"{where.rstrip('.') or 'series'}: a plot spec must be a mapping, got {type(spec).__name__}")
     kind = spec.get("kind")
     if kind not in KINDS:
         raise ValueError(f"{where}kind: {kind!r} is not one of {', '.join(KINDS)}")
@@ -212,7 +210,8 @@ def _check_quantiles(spec, where: str) -> None:
     _values(spec.get("law"), f"{where}law", length=len(probabilities), of="probabilities")
     sample_labels = [key for key in spec if key not in {*COMMON_FIELDS, *KIND_FIELDS["quantiles"]}]
     if not sample_labels:
-        raise ValueError(f"{where}: a quantiles spec needs at least one sample's quantiles besides 'law'")
+        raise ValueError(f"{where.rstrip('.') or 'quantiles'}: a quantiles spec needs at least one sample's "
+                         "quantiles besides 'law'")
     for label in sample_labels:
         _values(spec[label], f"{where}{label}", length=len(probabilities), of="probabilities")
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from probes.activations import values_and_gradients
+from reports import series
 
 SATURATED_BELOW = 1e-3
 SIGMOID_BOUND = math.log(1000)
@@ -198,5 +199,5 @@ def saturation_series() -> dict:
         label = f"{name} ({slope})" if slope else name
         gradient = values_and_gradients(name, z, slope=slope)[1].astype(float)
         lines[label] = [value if value > 0 else None for value in gradient]  # log scale: 0 is not drawn
-    return {"kind": "lines", "title": "activation gradients", "x": z.astype(float).tolist(), "x_label": "z",
-            "y_label": "df/dz", "log_y": True, "lines": lines, "reference": {"saturated below": SATURATED_BELOW}}
+    return series.lines(z.astype(float).tolist(), lines, title="activation gradients", x_label="z", y_label="df/dz",
+                        log_y=True, reference={"saturated below": SATURATED_BELOW})

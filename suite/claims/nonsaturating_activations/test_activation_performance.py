@@ -17,6 +17,7 @@ from probes.activations import RRELU_LOWER, RRELU_UPPER
 from probes.datasets import digits
 from probes.training import MLP, Variant, optimizer, train_variants
 from probes.training.spec import DIVERGED_ABOVE
+from reports import series
 from suite.claims.nonsaturating_activations.protocols import tuned_protocol
 from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting
 from verdicts.location import shift_greater_by_wilcoxon
@@ -62,14 +63,14 @@ def _listed(values) -> list:
     return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float)]
 
 
-def _curves_and_samples(names: dict, run, metric: str, title: str, final: dict) -> dict:
-    return {"panels": [
-        {"kind": "lines", "title": f"{title}: mean over seeds", "x": run.eval_steps.tolist(),
-         "x_label": "optimizer step", "y_label": metric.replace("_", " "),
-         "lines": {name: _listed(np.nanmean(run.curve(metric, v), axis=0)) for name, v in names.items()}},
-        {"kind": "samples", "title": f"{title}: per seed, at the end",
-         "groups": {k: _listed(v) for k, v in final.items()}},
-    ]}
+def _curves_and_samples(names: dict, run, metric: str, title: str, final: dict, *, reference=None,
+                        log_y: bool | None = None) -> dict:
+    return series.panels(
+        series.lines(run.eval_steps.tolist(),
+                     {name: _listed(np.nanmean(run.curve(metric, v), axis=0)) for name, v in names.items()},
+                     title=f"{title}: mean over seeds", x_label="optimizer step", y_label=metric.replace("_", " "),
+                     reference=reference, log_y=log_y),
+        series.samples({k: _listed(v) for k, v in final.items()}, title=f"{title}: per seed, at the end"))
 
 
 @pytest.mark.claim("ACT-HIGH-LEAK-BETTER")
@@ -139,11 +140,10 @@ def test_prelu_advantage_grows_with_training_set_size(claim):
         "proxy: growth with training-set size on digits stands in for large image datasets",
         f"{int((~complete).sum())} seeds dropped (a run diverged)")
     low, high = np.nanquantile(advantage, [0.1, 0.9], axis=1)
-    claim.assert_verdict(verdict, details={"advantage": advantage, "train_sizes": sizes}, series={
-        "kind": "lines", "title": "PReLU's advantage over leaky ReLU 0.01", "x": sizes, "log_x": True,
-        "x_label": "training examples", "y_label": "validation loss, leaky - PReLU", "reference": 0.0,
-        "lines": {"mean over seeds": _listed(np.nanmean(advantage, axis=1))},
-        "bands": {"mean over seeds": [_listed(low), _listed(high)]}})
+    claim.assert_verdict(verdict, details={"advantage": advantage, "train_sizes": sizes}, series=series.lines(
+        sizes, {"mean over seeds": _listed(np.nanmean(advantage, axis=1))},
+        bands={"mean over seeds": [_listed(low), _listed(high)]}, title="PReLU's advantage over leaky ReLU 0.01",
+        x_label="training examples", y_label="validation loss, leaky - PReLU", reference=0.0, log_x=True))
 
 
 @pytest.mark.claim("ACT-ELU-BETTER-THAN-RELU")
@@ -167,20 +167,22 @@ def test_elu_reaches_the_target_loss_in_fewer_steps(claim):
     verdict = _paired_greater(claim, steps["ReLU"] - steps["ELU"],
                               f"steps to training loss {TARGET_TRAIN_LOSS}, ReLU - ELU")
     censored = {name: int(np.isinf(reached[v]).sum()) for name, v in names.items()}
-    series = _curves_and_samples(names, run, "train_loss", "training loss", steps)
-    series["panels"][0].update({"reference": TARGET_TRAIN_LOSS, "log_y": True})
     claim.assert_verdict(verdict.noting(f"never reached the target (censored): {censored}"),
-                         details={"steps_to_target": steps, "censored": censored}, series=series)
+                         details={"steps_to_target": steps, "censored": censored},
+                         series=_curves_and_samples(names, run, "train_loss", "training loss", steps,
+                                                    reference=TARGET_TRAIN_LOSS, log_y=True))
 
 
 def tuned_samples(runs, metric: str, values: dict) -> dict:
-    return {"panels": [
-        {"kind": "lines", "title": f"{metric.replace('_', ' ')} at each activation's tuned rate: mean over seeds",
-         "x": runs.run.eval_steps.tolist(), "x_label": "optimizer step", "y_label": metric.replace("_", " "),
-         "lines": {f"{name} (lr {runs.rates[name]:g})": _listed(np.nanmean(runs.run.curve(metric, v), axis=0))
-                   for v, name in enumerate(runs.names)}},
-        {"kind": "samples", "title": f"final {metric.replace('_', ' ')} per seed (diverged runs censored)",
-         "groups": {name: _listed(v) for name, v in values.items()}}]}
+    words = metric.replace("_", " ")
+    return series.panels(
+        series.lines(runs.run.eval_steps.tolist(),
+                     {f"{name} (lr {runs.rates[name]:g})": _listed(np.nanmean(runs.run.curve(metric, v), axis=0))
+                      for v, name in enumerate(runs.names)},
+                     title=f"{words} at each activation's tuned rate: mean over seeds", x_label="optimizer step",
+                     y_label=words),
+        series.samples({name: _listed(v) for name, v in values.items()},
+                       title=f"final {words} per seed (diverged runs censored)"))
 
 
 @pytest.mark.claim("ACT-RANKING")

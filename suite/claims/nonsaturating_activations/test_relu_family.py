@@ -26,6 +26,7 @@ from probes.training.dying import (
     worst_layer_died_share,
 )
 from probes.training.spec import DIVERGED_ABOVE
+from reports import series
 from suite.claims.nonsaturating_activations.activation_properties import (
     elu_gradient_underflow,
     leaky_checks,
@@ -100,12 +101,20 @@ def test_relu_dies_more_at_higher_learning_rates(claim):
         findings=tuple(f"{name}: mean share died in training by rate " + ", ".join(
             f"{rate:g}: {share:.1%}" for rate, share in zip(arm.trained_rates, died[name].mean(axis=0)))
             for name, arm in runs.items()),
-        series={"kind": "lines", "title": "ReLU units that died in training (mean over seeds)",
-                "x": list(range(1, max(len(arm.trained_rates) for arm in runs.values()) + 1)),
-                "x_label": "position on the optimizer's learning-rate grid (SGD 0.01..1.0, Adam 0.001..0.1)",
-                "y_label": "share of hidden units",
-                "lines": {f"{name} ({', '.join(f'{r:g}' for r in arm.trained_rates)})": died[name].mean(axis=0).tolist()
-                          for name, arm in runs.items()}})
+        series=_died_by_grid_position(runs, died))
+
+
+def _died_by_grid_position(runs: dict, died: dict) -> dict:
+    """Each optimizer's mean died share along its own grid; a shorter grid's line ends early (None)."""
+    positions = max(len(arm.trained_rates) for arm in runs.values())
+    return series.lines(
+        list(range(1, positions + 1)),
+        {f"{name} ({', '.join(f'{r:g}' for r in arm.trained_rates)})":
+         died[name].mean(axis=0).tolist() + [None] * (positions - len(arm.trained_rates))
+         for name, arm in runs.items()},
+        title="ReLU units that died in training (mean over seeds)",
+        x_label="position on the optimizer's learning-rate grid (SGD 0.01..1.0, Adam 0.001..0.1)",
+        y_label="share of hidden units")
 
 
 @pytest.mark.claim("ACT-RELU-HUGE-PORTIONS-DIE")
@@ -132,10 +141,10 @@ def test_huge_portions_of_a_relu_network_die(claim):
                        f"{ {name: _diverged_per_rate(arm) for name, arm in runs.items()} }"),
         control=("learning rate 0", control),
         details={"worst_layer_died_share": worst, "seeds": runs["SGD"].run.seeds},
-        series={"kind": "samples", "title": "largest share of a layer's ReLU units that died in training, per run",
-                "y_label": "share of the layer's units", "reference": 0.5,
-                "groups": {f"{name} lr {rate:g}": worst[name][arm.relu(rate)].tolist()
-                           for name, arm in runs.items() for rate in (arm.trained_rates[0], *arm.high_rates)}})
+        series=series.samples({f"{name} lr {rate:g}": worst[name][arm.relu(rate)].tolist()
+                               for name, arm in runs.items() for rate in (arm.trained_rates[0], *arm.high_rates)},
+                              title="largest share of a layer's ReLU units that died in training, per run",
+                              y_label="share of the layer's units", reference=0.5))
 
 
 @pytest.mark.claim("ACT-DEAD-RELU-STAYS-DEAD")
@@ -165,10 +174,10 @@ def test_dead_relu_units_stay_dead(claim):
                  "leaky_stayed_inactive_per_seed": {n: c[1] for n, c in leaky.items()}},
         findings=tuple(f"{name}: {int(c[1].sum())} of {int(c[0].sum())} ReLU units that died in training stayed dead"
                        for name, c in relu.items()),
-        series={"kind": "samples", "title": "share of units that went silent in training and stayed silent, per seed",
-                "y_label": "share of followed units", "reference": 0.5,
-                "groups": {f"{arm} {name}": _stayed_shares(counts) for arm, table in (("ReLU", relu), ("leaky", leaky))
-                           for name, counts in table.items()}})
+        series=series.samples({f"{arm} {name}": _stayed_shares(counts)
+                               for arm, table in (("ReLU", relu), ("leaky", leaky)) for name, counts in table.items()},
+                              title="share of units that went silent in training and stayed silent, per seed",
+                              y_label="share of followed units", reference=0.5))
 
 
 def _stayed_shares(counts) -> list:
@@ -204,11 +213,11 @@ def test_leaky_relu_units_come_back_to_life(claim):
                  "relu_died_share_high_rates": relu_dead, "leaky_inactive_share_high_rates": leaky_inactive},
         findings=tuple(f"{name} at its two highest rates: ReLU {relu_dead[name]:.1%} of units died in training, "
                        f"leaky ReLU {leaky_inactive[name]:.1%} inactive at the end" for name in runs),
-        series={"kind": "samples", "title": "share of inactive units that came back, per seed",
-                "y_label": "share of followed units", "reference": spec.min_effect,
-                "groups": {"leaky ReLU 0.01 (SGD and Adam, two highest rates)": _revived(followed, stayed),
-                           "silenced first-layer ReLU (control)": _revived(silenced_fates.followed[0],
-                                                                           silenced_fates.stayed_silent[0])}})
+        series=series.samples({"leaky ReLU 0.01 (SGD and Adam, two highest rates)": _revived(followed, stayed),
+                               "silenced first-layer ReLU (control)": _revived(silenced_fates.followed[0],
+                                                                               silenced_fates.stayed_silent[0])},
+                              title="share of inactive units that came back, per seed",
+                              y_label="share of followed units", reference=spec.min_effect))
 
 
 def _revived(followed, stayed) -> list:
@@ -245,10 +254,10 @@ def test_prelu_slopes_move_under_backprop(claim):
     verdict = conjunction({"starts as ReLU": all_checks_hold(starts_as_relu, what="PReLU before training"),
                            "slopes move": with_contrasts(slopes_move(0), {"learning rate 0": slopes_move(1)})})
     mean_abs = np.abs(slopes).mean(axis=(1, 4))  # [lr, eval, layer]
-    claim.assert_verdict(verdict, details={"share_moved": moved, "diverged": run.diverged}, series={
-        "kind": "lines", "title": "PReLU: mean |slope| per layer (lr 0.05)", "x": run.eval_steps.tolist(),
-        "x_label": "optimizer step", "y_label": "mean |slope|",
-        "lines": {f"layer {layer + 1}": mean_abs[0, :, layer].tolist() for layer in range(mean_abs.shape[2])}})
+    claim.assert_verdict(verdict, details={"share_moved": moved, "diverged": run.diverged}, series=series.lines(
+        run.eval_steps.tolist(), {f"layer {layer + 1}": mean_abs[0, :, layer].tolist()
+                                  for layer in range(mean_abs.shape[2])},
+        title="PReLU: mean |slope| per layer (lr 0.05)", x_label="optimizer step", y_label="mean |slope|"))
 
 
 @pytest.mark.claim("ACT-PROPERTIES")

@@ -24,6 +24,7 @@ from probes.training import MLP, optimizer, train_seeds
 from probes.training.reference import keras_mlp
 from probes.training.spec import DIVERGED_ABOVE
 from pytest_deepclaims.speed_bench import CPU, SpeedBench
+from reports import series
 from verdicts.timing import TimingFamily, wall_time_ratio_within_margin
 
 pytestmark = pytest.mark.speed
@@ -44,23 +45,20 @@ def _plotted(values: np.ndarray) -> list[float]:
 def _series(bench: SpeedBench, measurement: Measurement, comparisons, title: str) -> dict:
     """Ratios with intervals (CPU), then each level's raw distribution against its reference."""
     cpu = [c for c in comparisons if c["device"] == CPU]
-    panels = [{"kind": "bars", "title": f"{title}: time ratios on the CPU",
-               "labels": [f"{c['level']}: {c['numerator']}/{c['denominator']}" for c in cpu],
-               "values": [c["ratio"] for c in cpu], "low": [c["ci_low"] for c in cpu],
-               "high": [c["ci_high"] for c in cpu], "y_label": "time ratio",
-               "reference": {"equal": 1.0, "matters": 1.0 + bench.claim.spec.min_effect}}]
+    panels = [series.bars([f"{c['level']}: {c['numerator']}/{c['denominator']}" for c in cpu],
+                          [c["ratio"] for c in cpu], low=[c["ci_low"] for c in cpu], high=[c["ci_high"] for c in cpu],
+                          title=f"{title}: time ratios on the CPU", y_label="time ratio",
+                          reference={"equal": 1.0, "matters": 1.0 + bench.claim.spec.min_effect})]
     levels = sorted({level for (device, level, _) in measurement.values if device == CPU})
     for level in levels:
         groups = {name: _plotted(measurement.of(CPU, level, name))
                   for (device, lvl, name) in measurement.values if device == CPU and lvl == level}
         rounds = measurement.of(CPU, level, next(iter(groups))).size
         shown = "" if rounds <= PLOTTED_VALUES else f" ({PLOTTED_VALUES} quantiles of {rounds} rounds)"
-        panel = {"kind": "samples", "title": f"{level} on the CPU{shown}", "groups": groups,
-                 "y_label": OP_UNIT if level in OP_LEVELS else CALL_UNIT}
-        if COPY in groups:
-            panel["reference"] = {"memory limit (copy)": float(np.median(measurement.of(CPU, level, COPY)))}
-        panels.append(panel)
-    return {"panels": panels}
+        copy = {"memory limit (copy)": float(np.median(measurement.of(CPU, level, COPY)))} if COPY in groups else None
+        panels.append(series.samples(groups, title=f"{level} on the CPU{shown}", reference=copy,
+                                     y_label=OP_UNIT if level in OP_LEVELS else CALL_UNIT))
+    return series.panels(*panels)
 
 
 def _record(claim, bench: SpeedBench, measurement: Measurement, family: TimingFamily, title: str,
@@ -131,13 +129,13 @@ def _steps_to_target(run, target_loss: float) -> tuple[np.ndarray, dict]:
 
 def _compensation_panels(steps: dict, last_step: int, wall, step_time, margin: float) -> list[dict]:
     return [
-        {"kind": "bars", "title": "ELU/ReLU: wall time to the target and one step's time",
-         "labels": ["wall time to target", "one training step"], "values": [wall.effect, step_time.effect],
-         "low": [wall.ci_low, step_time.ci_low], "high": [wall.ci_high, step_time.ci_high],
-         "y_label": "ratio ELU/ReLU", "reference": {"equal": 1.0, "margin": 1 + margin}},
-        {"kind": "samples", "title": "optimizer steps to the target training loss, per seed",
-         "groups": {name: _plotted(value) for name, value in steps.items()}, "y_label": "steps",
-         "reference": {"end of training": float(last_step)}},
+        series.bars(["wall time to target", "one training step"], [wall.effect, step_time.effect],
+                    low=[wall.ci_low, step_time.ci_low], high=[wall.ci_high, step_time.ci_high],
+                    title="ELU/ReLU: wall time to the target and one step's time", y_label="ratio ELU/ReLU",
+                    reference={"equal": 1.0, "margin": 1 + margin}),
+        series.samples({name: _plotted(value) for name, value in steps.items()},
+                       title="optimizer steps to the target training loss, per seed", y_label="steps",
+                       reference={"end of training": float(last_step)}),
     ]
 
 
@@ -175,7 +173,8 @@ def test_elu_convergence_compensates_its_slower_steps(claim, benchmark):
     details = bench.keep(measurement, step_time)
     details.update({"steps_to_target": {name: value.tolist() for name, value in steps.items()},
                     "censored": censored, "seeds": seeds})
-    series = _series(bench, measurement, step_time.comparisons, "ELU against ReLU, one training step")
-    series["panels"][:1] = _compensation_panels(steps, censored["relu"]["last step"], verdict, step_time.verdict,
-                                                claim.spec.min_effect)
-    claim.assert_verdict(verdict, series=series, details=details)
+    # The ratios' bars give way to the wall time's and the steps to the target; each level's timings stay.
+    timings = _series(bench, measurement, step_time.comparisons, "ELU against ReLU, one training step")["panels"][1:]
+    compensation = _compensation_panels(steps, censored["relu"]["last step"], verdict, step_time.verdict,
+                                        claim.spec.min_effect)
+    claim.assert_verdict(verdict, series=series.panels(*compensation, *timings), details=details)
