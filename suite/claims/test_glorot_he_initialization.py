@@ -1,6 +1,7 @@
 """Claims of the note's section "Glorot and He Initialization"."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -15,9 +16,10 @@ from probes.gradients import backward_variances, dense_layer_gains
 from probes.keras_api import KERAS_VERSION
 from pytest_deepclaims.hypothesis_draws import hypothesis_examples
 from pytest_deepclaims.note import listed_initializer_names
-from pytest_deepclaims.series import per_layer_lines
+from reports import series
 from verdicts.equivalence import mean_equivalent_by_tost
-from verdicts.exact import all_checks_hold, conjunction, with_contrasts
+from verdicts.exact import all_checks_hold, conjunction
+from verdicts.family import BONFERRONI, decide_each, every_part_holds, per_setting, support_level
 from verdicts.fit import fits_law_by_ks, variance_equivalent_by_ci
 from verdicts.theory import initializer_laws as laws
 
@@ -61,34 +63,30 @@ def test_keras_defaults_to_glorot_uniform(claim):
     defaults = initializers.default_kernel_initializers()
     class_check = all_checks_hold({f"{layer} default is GlorotUniform": name == "GlorotUniform"
                                    for layer, name in defaults.items()}, what="default kernel initializers")
-    # Two KS tests, one per layer: Bonferroni keeps the claim's false-refutation rate at alpha.
-    alpha = spec.alpha / 2
     dense_law, dense_limit = _glorot_uniform_law(fan_in, fan_out)
     conv_law, conv_limit = _glorot_uniform_law(k * k * c_in, k * k * c_out)
     dense = initializers.default_dense_kernel(fan_in, fan_out, claim.seed_for("dense"))
     conv = initializers.default_conv2d_kernel(k, c_in, c_out, claim.seed_for("conv"))
 
-    def decide(sample, law, name):
+    def decide(sample, law, name, alpha):
         return fits_law_by_ks(sample, law, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect, law_name=name)
 
-    fits = conjunction({
-        "Dense kernel": decide(dense, dense_law, f"U(±{dense_limit:.4f})"),
-        "Conv2D kernel": decide(conv, conv_law, f"U(±{conv_limit:.4f})"),
-    })
     normal = claim.rng("normal contrast").normal(0, dense_limit / math.sqrt(3), dense.size)
     he = initializers.sample_initializer("he_uniform", (fan_in, fan_out), claim.seed_for("he contrast"))
-    contrasts = {"same-variance normal": decide(normal, dense_law, "Glorot uniform"),
-                 "he_uniform": decide(he, dense_law, "Glorot uniform")}
-    verdict = conjunction({"default classes": class_check, "kernels fit": with_contrasts(fits, contrasts)})
+    # Two KS tests, one per layer, Bonferroni: the claim's false-refutation rate stays at alpha.
+    fits = every_part_holds({
+        "Dense kernel": functools.partial(decide, dense, dense_law, f"U(±{dense_limit:.4f})"),
+        "Conv2D kernel": functools.partial(decide, conv, conv_law, f"U(±{conv_limit:.4f})"),
+    }, alpha=spec.alpha, split=BONFERRONI, contrasts={
+        "same-variance normal": functools.partial(decide, normal, dense_law, "Glorot uniform"),
+        "he_uniform": functools.partial(decide, he, dense_law, "Glorot uniform")})
+    verdict = conjunction({"default classes": class_check, "kernels fit": fits})
     quantiles = [i / 20 for i in range(1, 20)]
-    claim.assert_verdict(verdict, details={"defaults": defaults}, series={
-        "kind": "quantiles", "probabilities": quantiles, "title": "Dense kernel against U(±limit)",
-        "x_label": "Glorot uniform quantile", "y_label": "sample quantile",
-        "law": list(dense_law.ppf(quantiles)),
-        "Dense kernel": list(stats.mstats.mquantiles(dense, quantiles)),
-        "same-variance normal": list(stats.mstats.mquantiles(normal, quantiles)),
-        "he_uniform": list(stats.mstats.mquantiles(he, quantiles)),
-    })
+    claim.assert_verdict(verdict, details={"defaults": defaults}, series=series.quantiles(
+        quantiles, list(dense_law.ppf(quantiles)),
+        {label: list(stats.mstats.mquantiles(sample, quantiles))
+         for label, sample in (("Dense kernel", dense), ("same-variance normal", normal), ("he_uniform", he))},
+        title="Dense kernel against U(±limit)", x_label="Glorot uniform quantile", y_label="sample quantile"))
 
 
 GLOROT_VARIANTS = {"glorot_uniform": Init("glorot_uniform"), "glorot_normal": Init("glorot_normal")}
@@ -117,18 +115,19 @@ def _square_linear_gains(claim, direction: str) -> dict:
 def _assert_variance_kept(claim, gains: dict, direction: str):
     spec = claim.spec
 
-    def kept(label, alpha):  # each draw's mean per-layer gain, TOST against 1 ± min_effect
-        return mean_equivalent_by_tost(gains[label].mean(axis=1), target=1.0, margin=spec.min_effect, alpha=alpha,
+    def kept(table, alpha):  # each draw's mean per-layer gain, TOST against 1 ± min_effect
+        return mean_equivalent_by_tost(table.mean(axis=1), target=1.0, margin=spec.min_effect, alpha=alpha,
                                        beta=spec.beta)
 
-    verdict = with_contrasts(conjunction({label: kept(label, spec.alpha / 2) for label in GLOROT_VARIANTS}),
-                             {label: kept(label, spec.alpha) for label in WRONG_VARIANCES})
+    # Both Glorot variants, Bonferroni; the wrong variances are contrasts decided alone, at the claim's alpha.
+    verdict = every_part_holds(per_setting(kept, {label: gains[label] for label in GLOROT_VARIANTS}),
+                               alpha=spec.alpha, split=BONFERRONI,
+                               contrasts={label: kept(gains[label], spec.alpha) for label in WRONG_VARIANCES})
     cumulative = {label: np.cumprod(g, axis=1) for label, g in gains.items()}
     order = "1 = next to the input" if direction == "forward" else "1 = next to the input; gradients flow down"
-    claim.assert_verdict(verdict, series={
-        **per_layer_lines(cumulative, title=f"{direction.capitalize()} variance through square linear layers, "
-                                            "relative to the start", y_label="variance ratio",
-                          x_label=f"layer ({order})"), "reference": 1.0},
+    claim.assert_verdict(verdict, series=series.per_layer_lines(
+        cumulative, title=f"{direction.capitalize()} variance through square linear layers, relative to the start",
+        y_label="variance ratio", x_label=f"layer ({order})", reference=1.0),
         details={label: {"mean_gain": float(g.mean()), "per_layer_mean_gain": list(g.mean(axis=0))}
                  for label, g in gains.items()})
 
@@ -165,11 +164,13 @@ def test_glorot_gains_are_one_only_for_square_layers(claim):
     s, spec = claim.sizes, claim.spec
     drawn = hypothesis_examples(_fan_pairs(), examples=s["fan_pairs"], seed=claim.seed_for("fan pairs"))
     pairs = sorted(set(ANCHOR_FAN_PAIRS + drawn), key=lambda pair: (pair[1] / sum(pair), pair))
-    alpha = spec.alpha / (2 * len(pairs))
 
-    def equal(values, target):
+    def equal(values, target, alpha):
         return mean_equivalent_by_tost(values / target, target=1.0, margin=spec.min_effect, alpha=alpha,
                                        beta=spec.beta)
+
+    def both_one(forward, backward, alpha):
+        return conjunction({"forward": equal(forward, 1.0, alpha), "backward": equal(backward, 1.0, alpha)})
 
     matches, contrasts, rows = {}, {}, []
     for fan_in, fan_out in pairs:
@@ -178,24 +179,24 @@ def test_glorot_gains_are_one_only_for_square_layers(claim):
                                               draws=draws, batch=s["batch"], seed=claim.seed_for(f"{fan_in}x{fan_out}"))
         predicted = (2 * fan_in / (fan_in + fan_out), 2 * fan_out / (fan_in + fan_out))
         name = f"{fan_in}->{fan_out}"
-        matches[f"{name} forward"] = equal(forward, predicted[0])
-        matches[f"{name} backward"] = equal(backward, predicted[1])
+        matches[f"{name} forward"] = functools.partial(equal, forward, predicted[0])
+        matches[f"{name} backward"] = functools.partial(equal, backward, predicted[1])
         if abs(fan_in - fan_out) >= DISTINCT_FAN_SHARE * (fan_in + fan_out):
-            contrasts[f"{name}: both gains 1"] = conjunction({"forward": equal(forward, 1.0),
-                                                              "backward": equal(backward, 1.0)})
+            contrasts[f"{name}: both gains 1"] = functools.partial(both_one, forward, backward)
         rows.append((fan_in, fan_out, forward, backward, predicted))
-    verdict = with_contrasts(conjunction(matches), contrasts)
+    # Two gains per pair, Bonferroni over all of them; each contrast's two gains at the same level.
+    verdict = every_part_holds(matches, alpha=spec.alpha, split=BONFERRONI, contrasts=contrasts)
     squares = sum(fan_in == fan_out for fan_in, fan_out in pairs)
     share = [fan_out / (fan_in + fan_out) for fan_in, fan_out, *_ in rows]
-    claim.assert_verdict(verdict, series={
-        "kind": "lines", "title": "Glorot gains of one Dense layer against 2·fan/(fan_in+fan_out)",
-        "x": share, "x_label": "fan_out / (fan_in + fan_out)", "y_label": "variance gain", "reference": 1.0,
-        "lines": {"forward measured": [float(r[2].mean()) for r in rows], "forward predicted": [r[4][0] for r in rows],
-                  "backward measured": [float(r[3].mean()) for r in rows],
-                  "backward predicted": [r[4][1] for r in rows]},
-        "bands": {f"{d} measured": [[float(np.quantile(r[i], q)) for r in rows] for q in (0.05, 0.95)]
-                  for d, i in (("forward", 2), ("backward", 3))},
-    }, details={"pairs": [{"fan_in": a, "fan_out": b, "forward_mean": float(f.mean()), "backward_mean": float(g.mean()),
+    claim.assert_verdict(verdict, series=series.lines(
+        share, {"forward measured": [float(r[2].mean()) for r in rows], "forward predicted": [r[4][0] for r in rows],
+                "backward measured": [float(r[3].mean()) for r in rows],
+                "backward predicted": [r[4][1] for r in rows]},
+        bands={f"{d} measured": [[float(np.quantile(r[i], q)) for r in rows] for q in (0.05, 0.95)]
+               for d, i in (("forward", 2), ("backward", 3))},
+        title="Glorot gains of one Dense layer against 2·fan/(fan_in+fan_out)",
+        x_label="fan_out / (fan_in + fan_out)", y_label="variance gain", reference=1.0,
+    ), details={"pairs": [{"fan_in": a, "fan_out": b, "forward_mean": float(f.mean()), "backward_mean": float(g.mean()),
                            "predicted": list(p)} for a, b, f, g, p in rows], "square_pairs": squares})
 
 
@@ -205,7 +206,6 @@ def test_glorot_variance_is_one_over_fan_avg(claim):
     s, spec = claim.sizes, claim.spec
     k, c_in, c_out = s["conv_kernel"], s["conv_channels_in"], s["conv_channels_out"]
     shapes = {"Dense": (s["dense_fan_in"], s["dense_fan_out"]), "Conv2D": (k, k, c_in, c_out)}
-    alpha = spec.alpha / (len(shapes) * 2)
     parts, contrasts = {}, {}
     for layer, shape in shapes.items():
         fan_in, fan_out = laws.fans(shape)
@@ -217,20 +217,24 @@ def test_glorot_variance_is_one_over_fan_avg(claim):
                                                         claim.seed_for(f"{layer} {variant}"))
             law = laws.named_law(variant, shape)
 
-            def decide(target, samples=samples, law=law):
+            def decide(target, alpha, samples=samples, law=law):
                 return variance_equivalent_by_ci(samples, target=target, rel_margin=spec.min_effect, alpha=alpha,
                                                  beta=spec.beta, kurtosis=law.kurtosis)
 
             name = f"{layer} {shape} {variant}"
-            parts[name] = decide(2 / (fan_in + fan_out))
-            contrasts.update({f"{name} against {label}": decide(target) for label, target in wrong.items()})
-    verdict = with_contrasts(conjunction(parts), contrasts)
-    claim.assert_verdict(verdict, series={
-        "kind": "bars", "title": "Kernel variance × fan_avg (1 = Glorot's law)", "labels": list(parts),
-        "values": [v.effect for v in parts.values()], "low": [v.ci_low for v in parts.values()],
-        "high": [v.ci_high for v in parts.values()], "reference": 1.0,
-    }, details={name: {"variance_ratio_to_target": v.effect, "interval": [v.ci_low, v.ci_high]}
-                for name, v in {**parts, **contrasts}.items()})
+            parts[name] = functools.partial(decide, 2 / (fan_in + fan_out))
+            contrasts.update({f"{name} against {label}": functools.partial(decide, target)
+                              for label, target in wrong.items()})
+    # Bonferroni over the four kernels; the contrasts at the level of each part.
+    verdict = every_part_holds(parts, alpha=spec.alpha, split=BONFERRONI, contrasts=contrasts)
+    decided = decide_each(parts, alpha=spec.alpha, split=BONFERRONI)
+    level = support_level(spec.alpha, len(parts), BONFERRONI)
+    claim.assert_verdict(verdict, series=series.bars(
+        list(decided), [v.effect for v in decided.values()], low=[v.ci_low for v in decided.values()],
+        high=[v.ci_high for v in decided.values()], title="Kernel variance × fan_avg (1 = Glorot's law)",
+        reference=1.0,
+    ), details={name: {"variance_ratio_to_target": v.effect, "interval": [v.ci_low, v.ci_high]}
+                for name, v in {**decided, **{name: c(level) for name, c in contrasts.items()}}.items()})
 
 
 @pytest.mark.claim("INIT-HE-FOR-RELU")
@@ -255,8 +259,8 @@ def test_he_init_keeps_relu_second_moment(claim):
     claim.assert_verdict(
         keeps_the_moment("he_normal"),
         control=("glorot_normal (gain 1/2 by construction)", keeps_the_moment("glorot_normal")),
-        series=per_layer_lines(moments, title="Second moment of ReLU pre-activations, square layers",
-                               y_label="mean of z_l²"),
+        series=series.per_layer_lines(moments, title="Second moment of ReLU pre-activations, square layers",
+                                      y_label="mean of z_l²"),
         details={label: {"mean_gain": float(gains[label].mean()), "mean_log_slope": float(slopes[label].mean()),
                          "per_layer_log_gain_sd": float(np.log(q[:, 1:] / q[:, :-1]).std())}
                  for label, q in moments.items()},
@@ -291,14 +295,15 @@ def test_variance_scaling_initializers_draw_their_laws(claim):
     s, spec = claim.sizes, claim.spec
     drawn = [ANCHOR_KERNEL] + hypothesis_examples(_kernel_shapes_and_scale(), examples=s["shapes"],
                                                   seed=claim.seed_for("shapes"))
-    alpha = spec.alpha / (2 * len(drawn) * len(laws.variance_scaling_cases(1.0)))
 
-    def fits(samples, law):
-        return conjunction({
-            "KS": fits_law_by_ks(samples, law.distribution, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect,
-                                 law_name=law.name),
-            "variance": variance_equivalent_by_ci(samples, target=law.variance, rel_margin=VARIANCE_MARGIN,
-                                                  alpha=alpha, beta=spec.beta, kurtosis=law.kurtosis)})
+    def fits(samples, law, alpha):  # the law's shape (KS) and its variance, Bonferroni over the two
+        return every_part_holds({
+            "KS": lambda level: fits_law_by_ks(samples, law.distribution, alpha=level, beta=spec.beta,
+                                               min_effect=spec.min_effect, law_name=law.name),
+            "variance": lambda level: variance_equivalent_by_ci(samples, target=law.variance,
+                                                                rel_margin=VARIANCE_MARGIN, alpha=level,
+                                                                beta=spec.beta, kurtosis=law.kurtosis),
+        }, alpha=alpha, split=BONFERRONI)
 
     parts, contrasts, ratios, keras_check = {}, {}, {}, []
     for example, (shape, scale) in enumerate(drawn):
@@ -309,23 +314,24 @@ def test_variance_scaling_initializers_draw_their_laws(claim):
             samples[label] = initializers.draw_samples(name, shape, s["samples"], claim.seed_for(f"{label} {where}"),
                                                        **config)
             law = laws.variance_scaling_law(*law_args, shape)
-            parts[f"{label} {where}"] = fits(samples[label], law)
+            parts[f"{label} {where}"] = functools.partial(fits, samples[label], law)
             ratios.setdefault(label.replace("VarianceScaling", "VS"), []).append(
                 float(samples[label].var() / law.variance))
         for dist in ("normal", "uniform"):
             lecun = laws.named_law(f"lecun_{dist}", shape)
-            contrasts[f"he_{dist} {where} against lecun_{dist}"] = fits(samples[f"he_{dist}"], lecun)
+            contrasts[f"he_{dist} {where} against lecun_{dist}"] = functools.partial(fits, samples[f"he_{dist}"], lecun)
             keras_check.append(abs(samples[f"he_{dist}"].std() - math.sqrt(lecun.variance)) < KERAS_STD_TOLERANCE)
         if max(fan_in, fan_out) >= DISTINCT_FAN_RATIO * min(fan_in, fan_out):
             for dist in laws.DISTRIBUTIONS:
                 label = f"VarianceScaling(fan_in, {dist})"
-                contrasts[f"{label} {where} against fan_out"] = fits(
-                    samples[label], laws.variance_scaling_law(scale, "fan_out", dist, shape))
-    verdict = with_contrasts(conjunction(parts), contrasts).noting(
+                contrasts[f"{label} {where} against fan_out"] = functools.partial(
+                    fits, samples[label], laws.variance_scaling_law(scale, "fan_out", dist, shape))
+    # Bonferroni over every case's law, and within each over its two tests; each contrast at a part's level.
+    verdict = every_part_holds(parts, alpha=spec.alpha, split=BONFERRONI, contrasts=contrasts).noting(
         f"Keras's own check (std within {KERAS_STD_TOLERANCE} of the target) passes he samples "
                              f"as lecun in {sum(keras_check)} of {len(keras_check)} cases")
-    claim.assert_verdict(verdict, series={
-        "kind": "samples", "title": "Sample variance / scale/fan, one point per shape (VS = VarianceScaling)",
-        "y_label": "s² / (scale / fan)", "groups": ratios, "reference": 1.0,
-    }, details={"shapes": [{"shape": list(shape), "fans": list(laws.fans(shape)), "scale": scale}
+    claim.assert_verdict(verdict, series=series.samples(
+        ratios, title="Sample variance / scale/fan, one point per shape (VS = VarianceScaling)",
+        y_label="s² / (scale / fan)", reference=1.0,
+    ), details={"shapes": [{"shape": list(shape), "fans": list(laws.fans(shape)), "scale": scale}
                            for shape, scale in drawn], "keras_std_check_accepts_he_as_lecun": keras_check})

@@ -11,9 +11,9 @@ import pytest
 from probes.dense_stack import OLD_UNIFORM, STANDARD_NORMAL, Init
 from probes.forward import forward_moments
 from probes.gradients import sgd_relative_changes, weight_gradient_rms
-from pytest_deepclaims.series import per_layer_lines
-from verdicts.exact import conjunction, with_contrasts
-from verdicts.family import every_part_holds
+from reports import series
+from verdicts.exact import with_contrasts
+from verdicts.family import BONFERRONI, every_part_holds
 from verdicts.location import mean_greater_by_t, mean_greater_by_welch
 from verdicts.share import each_cause_a_part
 from verdicts.trend import ordered_by_page
@@ -73,12 +73,12 @@ def test_sigmoid_layer_variance_grows(claim):
         f"{outputs.mean():.3g}, so the claim holds for pre-activations, not for the sigmoid's outputs",
         f"sigmoid with glorot_normal: mean log10 ratio {decades(runs['sigmoid, glorot_normal']).mean():.3g} "
         "(the sigmoid's mean of 1/2 alone inflates pre-activation variance)")
-    claim.assert_verdict(verdict, series={"panels": [
-        per_layer_lines({label: m.pre_var for label, m in runs.items()}, title="Variance of the pre-activations z_l",
-                        y_label="Var(z_l)"),
-        per_layer_lines({label: m.post_var for label, m in runs.items()}, title="Variance of the layer outputs h_l",
-                        y_label="Var(h_l)"),
-    ]}, details={label: {"mean_log10_pre_over_input": float(decades(m).mean()),
+    claim.assert_verdict(verdict, series=series.panels(
+        series.per_layer_lines({label: m.pre_var for label, m in runs.items()},
+                               title="Variance of the pre-activations z_l", y_label="Var(z_l)"),
+        series.per_layer_lines({label: m.post_var for label, m in runs.items()},
+                               title="Variance of the layer outputs h_l", y_label="Var(h_l)"),
+    ), details={label: {"mean_log10_pre_over_input": float(decades(m).mean()),
                          "mean_log10_output_over_input": float(np.log10(m.post_var / m.layer_input_var).mean()),
                          "max_output_variance": float(m.post_var.max())} for label, m in runs.items()})
 
@@ -93,8 +93,8 @@ def test_gradients_vanish_toward_lower_layers(claim):
     recorded = _grows_along(normal, claim, "normal")
     verdict = verdict.noting(f"recorded, not decided: sigmoid with N(0,1) weights: {recorded.summary()}")
     tables = {"sigmoid, U(±1/sqrt(fan_in))": old, "sigmoid, N(0,1)": normal, "relu, he_normal": modern}
-    series = per_layer_lines(tables, title="Weight-gradient RMS per layer", y_label="RMS of dLoss/dW")
-    claim.assert_verdict(verdict, series=series,
+    claim.assert_verdict(verdict, series=series.per_layer_lines(tables, title="Weight-gradient RMS per layer",
+                                                                y_label="RMS of dLoss/dW"),
                          details={label: {"mean_log10_top_over_bottom": float(np.log10(t[:, -1] / t[:, 0]).mean())}
                                   for label, t in tables.items()})
 
@@ -108,8 +108,8 @@ def test_gradients_explode_toward_lower_layers(claim):
     verdict = with_contrasts(_grows_along(normal[:, ::-1], claim, "normal"),
                              {"tanh, glorot_normal": _grows_along(glorot[:, ::-1], claim, "glorot")})
     tables = {"tanh, N(0,1)": normal, "tanh, glorot_normal": glorot}
-    series = per_layer_lines(tables, title="Weight-gradient RMS per layer", y_label="RMS of dLoss/dW")
-    claim.assert_verdict(verdict, series=series,
+    claim.assert_verdict(verdict, series=series.per_layer_lines(tables, title="Weight-gradient RMS per layer",
+                                                                y_label="RMS of dLoss/dW"),
                          details={label: {"mean_log10_bottom_over_top": float(np.log10(t[:, 0] / t[:, -1]).mean())}
                                   for label, t in tables.items()})
 
@@ -127,13 +127,13 @@ def test_layers_learn_at_different_speeds(claim):
                for label, (activation, init) in setups.items()}
     spread = {label: np.log10(c.max(axis=1) / c.min(axis=1)) for label, c in changes.items()}
     old, modern = spread["sigmoid, U(±1/sqrt(fan_in))"], spread["relu, he_normal"]
-    verdict = conjunction({
-        "old recipe spans a decade": mean_greater_by_t(old, alpha=spec.alpha / 2, beta=spec.beta, min_effect=0.0,
-                                                       null=1.0),
-        "more even with relu + he": mean_greater_by_welch(old, modern, alpha=spec.alpha / 2, beta=spec.beta,
-                                                          min_effect=spec.min_effect),
-    })
-    claim.assert_verdict(verdict, series=per_layer_lines(
+    verdict = every_part_holds({
+        "old recipe spans a decade": lambda level: mean_greater_by_t(old, alpha=level, beta=spec.beta, min_effect=0.0,
+                                                                     null=1.0),
+        "more even with relu + he": lambda level: mean_greater_by_welch(old, modern, alpha=level, beta=spec.beta,
+                                                                        min_effect=spec.min_effect),
+    }, alpha=spec.alpha, split=BONFERRONI)
+    claim.assert_verdict(verdict, series=series.per_layer_lines(
         changes, title=f"Relative weight change after {s['steps']} SGD steps", y_label="||ΔW_l|| / ||W_l||"),
         details={label: {"mean_spread_decades": float(v.mean()), "spread_decades": v} for label, v in spread.items()})
 
@@ -170,11 +170,11 @@ def test_sigmoid_and_old_init_cause_decay(claim):
     labels = {key: label for key, (label, _, _) in setups.items()}
     claim.assert_verdict(
         verdict, control=("a null cause: the baseline drawn again", control),
-        series={"panels": [
-            per_layer_lines({labels[k]: r for k, r in rms.items()}, title="Weight-gradient RMS per layer",
-                            y_label="RMS of dLoss/dW"),
-            {"kind": "samples", "title": "Instability per layer (decades) by draw", "y_label": "|slope of log10 RMS|",
-             "groups": {labels[k]: list(d) for k, d in decay.items()}}]},
+        series=series.panels(
+            series.per_layer_lines({labels[k]: r for k, r in rms.items()}, title="Weight-gradient RMS per layer",
+                                   y_label="RMS of dLoss/dW"),
+            series.samples({labels[k]: list(d) for k, d in decay.items()},
+                           title="Instability per layer (decades) by draw", y_label="|slope of log10 RMS|")),
         details={labels[k]: {"mean_signed_decay_decades_per_layer": float(_decay_per_layer(r).mean())}
                  for k, r in rms.items()},
         findings=tuple(f"{labels[k]}: gradient RMS changes {float(-_decay_per_layer(r).mean()):+.3f} decades per layer "
