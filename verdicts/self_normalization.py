@@ -1,4 +1,5 @@
 """SELU decisions: do a network's per-layer moments stay in the paper's domain, and follow its moment map?
+And does a float32 SELU agree with the closed form to within the rounding its computation carries?
 
 The domain is Theorem 1's (Klambauer et al. 2017, verdicts/theory/selu.py): mean in [-0.1, 0.1], variance in
 [0.8, 1.5], so the std in [0.894, 1.225]. Every statistic is an array with one row per network (its own
@@ -20,6 +21,9 @@ DOMAIN_BOUNDS = {"mean": MEAN_BOUNDS, "std": STD_BOUNDS}
 # The stationary offset a one-step bias causes is judged against the domain's own margins.
 OFFSET_BOUNDS = {"mean offset": Bounds(theory.DOMAIN["mean"][0], 0.0, theory.DOMAIN["mean"][1]),
                  "variance offset": Bounds(theory.DOMAIN["variance"][0] - 1, 0.0, theory.DOMAIN["variance"][1] - 1)}
+# float32: TF computes scale*alpha*(exp(x) - 1) and scale*x; exp, the subtraction and each product round by
+# at most an ulp, so |error| <= ulp * (scale*alpha + |selu(x)|) per side, doubled for two float32 sides.
+FLOAT32_ULPS = 4 * np.finfo(np.float32).eps
 
 
 def moments_in_domain_by_tost(mean, std, *, alpha: float, beta: float, layer_name: str = "layer") -> Verdict:
@@ -65,3 +69,12 @@ def follows_selu_map_by_tost(mean, variance, input_mean, input_variance, *, alph
                                 for residual in (mean_residual, variance_residual)]) @ offset.T
     return layers_within_bounds_by_tost({"mean offset": bias[:, :1], "variance offset": bias[:, 1:]}, OFFSET_BOUNDS,
                                         alpha=alpha, beta=beta, layer_name="average over layers")
+
+
+def beyond_float32_rounding(computed, closed_form) -> np.ndarray:
+    """Per value, how far a float32 SELU lies from the float64 closed form beyond the rounding its computation
+    carries, FLOAT32_ULPS * (scale*alpha + |selu(x)|): above 0 is a difference rounding cannot explain (the
+    closed form with alpha rounded to 4 decimals shows one at every x below about -0.03)."""
+    want = np.asarray(closed_form, dtype=np.float64)
+    rounding = FLOAT32_ULPS * (theory.SELU_SCALE * theory.SELU_ALPHA + np.abs(want))
+    return np.abs(np.asarray(computed, dtype=np.float64) - want) - rounding

@@ -1,47 +1,17 @@
-"""What the SELU claims share: the paper's domain as bounds, the cached plain SELU stack, the per-layer series,
-and for the training claims the notebook's protocol and their paired decision.
-
-The domain is Theorem 1's (Klambauer et al. 2017): mean in [-0.1, 0.1], variance in [0.8, 1.5], so the std
-in [0.894, 1.225]; "self-normalized" here means every layer's moments stay in it.
+"""What the SELU claims share: the cached plain SELU stack, the per-layer series and summaries, and for the
+training claims the notebook's protocol. The decisions on the paper's domain, its moment map and paired
+accuracies live in verdicts/self_normalization.py and verdicts/paired.py.
 """
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
 from probes import selu
 from probes.training import MLP, Variant, optimizer, train_variants
-from verdicts import Verdict
-from verdicts.domain import Bounds, layers_within_bounds_by_tost, some_layer_outside_bounds
-from verdicts.location import mean_greater_by_t
-from verdicts.theory import selu as selu_theory
-
-MEAN_BOUNDS = Bounds(selu_theory.DOMAIN["mean"][0], 0.0, selu_theory.DOMAIN["mean"][1])
-STD_BOUNDS = Bounds(math.sqrt(selu_theory.DOMAIN["variance"][0]), 1.0, math.sqrt(selu_theory.DOMAIN["variance"][1]))
-
-
-def _domain_statistics(moments: selu.LayerMoments, notebook_std: bool) -> dict:
-    return {"mean": moments.mean, "std": moments.unit_std if notebook_std else moments.std}
-
-
-DOMAIN_BOUNDS = {"mean": MEAN_BOUNDS, "std": STD_BOUNDS}
-
-
-def in_domain(moments: selu.LayerMoments, spec, *, notebook_std: bool = False, layer_name: str = "layer") -> Verdict:
-    """TOST at every layer that the mean and std lie in the domain (verdicts/domain.py). `notebook_std`
-    uses the notebook's statistic, the mean over units of each unit's std, instead of the pooled std."""
-    return layers_within_bounds_by_tost(_domain_statistics(moments, notebook_std), DOMAIN_BOUNDS,
-                                        alpha=spec.alpha, beta=spec.beta, layer_name=layer_name)
-
-
-def leaves_domain(moments: selu.LayerMoments, spec, *, layer_name: str = "layer",
-                  alpha: float | None = None) -> Verdict:
-    """The opposite: some layer's mean or std lies outside the domain (a Bonferroni-level excursion); at the
-    claim's alpha unless a family (verdicts/family.py) gives its share."""
-    return some_layer_outside_bounds(_domain_statistics(moments, False), DOMAIN_BOUNDS, alpha=alpha or spec.alpha,
-                                     beta=spec.beta, layer_name=layer_name)
+from verdicts.domain import Bounds
+from verdicts.self_normalization import MEAN_BOUNDS, STD_BOUNDS
 
 
 def seeds(claim, stream: str, count: int) -> list[int]:
@@ -54,16 +24,6 @@ def plain_stack(width: int, depth: int, activation: str = "selu", input_dim: int
     its kernels from the run's seeds, so no state passes from one claim to another."""
     layers = selu.dense_layers(input_dim or width, [width] * depth, activation=activation)
     return selu.MomentsProbe(selu.sequential(layers))
-
-
-def better_by_paired_t(better: np.ndarray, worse: np.ndarray, spec) -> Verdict:
-    """One-sided paired t-test that `better` exceeds `worse` seed by seed (validation accuracies). A model
-    that diverged (NaN) is recorded, and its pair left out: a diverged run has no accuracy to average."""
-    finite = np.isfinite(better) & np.isfinite(worse)
-    verdict = mean_greater_by_t(better[finite] - worse[finite], alpha=spec.alpha, beta=spec.beta,
-                                min_effect=spec.min_effect)
-    dropped = int((~finite).sum())
-    return verdict.noting(f"{dropped} of {finite.size} pairs left out: a model diverged") if dropped else verdict
 
 
 def _finite(values) -> list:

@@ -5,53 +5,47 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from probes import selu
 from probes.datasets import DataUnavailable, digits, fashion_mnist
+from pytest_deepclaims.hypothesis_draws import property_holds
 from suite.claims.nonsaturating_activations import selu_domain
 from suite.claims.nonsaturating_activations.protocols import tuned_protocol
-from verdicts.domain import Bounds, layers_within_bounds_by_tost
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
 from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting
 from verdicts.location import shift_greater_by_wilcoxon
+from verdicts.paired import higher_by_paired_t
+from verdicts.self_normalization import (
+    beyond_float32_rounding,
+    follows_selu_map_by_tost,
+    map_residuals,
+    moments_in_domain_by_tost,
+    moments_leave_domain,
+)
 from verdicts.theory import selu as selu_theory
 
 # The issue's precision for Keras's constants against the closed form.
 CONSTANT_TOLERANCE = 1e-7
-# float32: TF computes scale*alpha*(exp(x) - 1) and scale*x; exp, the subtraction and each product round by
-# at most an ulp, so |error| <= ulp * (scale*alpha + |selu(x)|) per side, doubled for two float32 sides.
-ULPS = 4 * np.finfo(np.float32).eps
 INPUT_LIMIT = 50.0  # float32 exp(-50) is still normal; |x| beyond adds nothing but overflow risk
+SELU_INPUTS = arrays(np.float32, st.integers(1, 64), elements=st.floats(-INPUT_LIMIT, INPUT_LIMIT, width=32))
 FIXED_POINT_TOLERANCE = 1e-9  # the quadrature is good to ~1e-14 and the constants to double precision
 PAPER_ROUNDING = 5e-5  # half a unit in the last digit of the paper's 0.7877
 SMALL_VARIANCES = dict(selu_theory.DOMAIN, variance=(0.05, 0.3))
 
 
 def _agrees(keras_fn, reference_fn, seed: int, examples: int) -> tuple[bool, float | None]:
-    """Whether keras_fn(x) lies within ULPS*(scale*alpha + |reference|) of reference_fn(x) on every array
-    Hypothesis draws; when not, the shrunk counterexample's worst input."""
-    worst: list[float] = []
-    floor = selu_theory.SELU_SCALE * selu_theory.SELU_ALPHA
+    """Whether keras_fn(x) lies within float32 rounding of reference_fn(x) on every array Hypothesis draws
+    (verdicts.self_normalization.beyond_float32_rounding); when not, the shrunk counterexample's worst input."""
+    def excess(x):
+        return beyond_float32_rounding(keras_fn(x), reference_fn(x.astype(np.float64)))
 
-    @hypothesis_seed(seed)
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(arrays(np.float32, st.integers(1, 64), elements=st.floats(-INPUT_LIMIT, INPUT_LIMIT, width=32)))
     def check(x):
-        want = reference_fn(x.astype(np.float64))
-        excess = np.abs(np.asarray(keras_fn(x), dtype=np.float64) - want) - ULPS * (floor + np.abs(want))
-        if (excess > 0).any():
-            worst.append(float(x[np.argmax(excess)]))
-            raise AssertionError(f"selu differs at x = {worst[-1]}")
+        assert not (excess(x) > 0).any(), "selu differs beyond float32 rounding"
 
-    try:
-        check()
-    except AssertionError:
-        return False, worst[-1]
-    return True, None
+    held, counterexample = property_holds(check, SELU_INPUTS, examples=examples, seed=seed, shrink=True)
+    return held, None if held else float(counterexample[np.argmax(excess(counterexample))])
 
 
 def _constants_match(alpha: float, scale: float) -> dict[str, bool]:
@@ -140,34 +134,9 @@ def test_selu_moment_map_contracts_to_zero_one(claim):
                  "constants": {"alpha": selu_theory.SELU_ALPHA, "scale": selu_theory.SELU_SCALE}})
 
 
-def _map_residuals(moments: selu.LayerMoments) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each layer's pooled (mean, variance) minus the SELU map of the layer before (omega = 0, tau = 1), and
-    whether the layer before lay in the domain, where the map's linearization holds."""
-    previous_mean = np.column_stack([moments.input_mean, moments.mean[:, :-1]])
-    previous_variance = np.column_stack([moments.input_variance, moments.variance[:, :-1]])
-    mapped_mean, mapped_variance = selu_theory.moment_map(previous_mean, previous_variance)
-    (mean_low, mean_high), (var_low, var_high) = selu_theory.DOMAIN["mean"], selu_theory.DOMAIN["variance"]
-    inside = ((mean_low <= previous_mean) & (previous_mean <= mean_high)
-              & (var_low <= previous_variance) & (previous_variance <= var_high))
-    return moments.mean - mapped_mean, moments.variance - mapped_variance, inside
-
-
-def _follows_map(moments: selu.LayerMoments, spec):
-    """TOST that the map's one-step bias b, as the stationary offset (I - J)^-1 b it would cause at every layer
-    (J: the map's Jacobian at (0, 1)), stays within the domain's margins. b is a network's residual averaged
-    over the layers whose input lay in the domain: a bias is the same at every layer, while each layer's own
-    draw of weights adds noise that (I - J)^-1 would amplify fivefold, and outside the domain the
-    linearization does not hold."""
-    offset = np.linalg.inv(np.eye(2) - selu_theory.jacobian(0.0, 1.0))
-    (mean_low, mean_high), (var_low, var_high) = selu_theory.DOMAIN["mean"], selu_theory.DOMAIN["variance"]
-    mean_residual, variance_residual, inside = _map_residuals(moments)
-    counted = np.maximum(inside.sum(axis=1), 1)
-    bias = np.column_stack([np.where(inside, residual, 0).sum(axis=1) / counted
-                            for residual in (mean_residual, variance_residual)]) @ offset.T
-    return layers_within_bounds_by_tost(
-        {"mean offset": bias[:, :1], "variance offset": bias[:, 1:]},
-        {"mean offset": Bounds(mean_low, 0.0, mean_high), "variance offset": Bounds(var_low - 1, 0.0, var_high - 1)},
-        alpha=spec.alpha, beta=spec.beta, layer_name="average over layers")
+def _map_moments(moments: selu.LayerMoments) -> tuple[np.ndarray, ...]:
+    """What the moment-map decision reads: pooled means and variances by layer, and the inputs' own."""
+    return moments.mean, moments.variance, moments.input_mean, moments.input_variance
 
 
 @pytest.mark.claim("SELU-SELF-NORMALIZES")
@@ -179,13 +148,15 @@ def test_selu_stack_keeps_mean_zero_and_std_one(claim):
     moments = selu_domain.plain_stack(width, depth).run(selu_domain.seeds(claim, "selu", sizes["networks"]), batch)
     elu = selu_domain.plain_stack(width, depth, "elu").run(
         selu_domain.seeds(claim, "elu", sizes["contrast_networks"]), batch)
-    parts = {"pooled moments in the domain": selu_domain.in_domain(moments, spec),
-             "notebook's per-unit std in the domain": selu_domain.in_domain(moments, spec, notebook_std=True),
-             "layers follow the moment map": _follows_map(moments, spec)}
-    contrasts = {"ELU stack in the domain": selu_domain.in_domain(elu, spec),
-                 "ELU stack follows the SELU map": _follows_map(elu, spec)}
+    levels = {"alpha": spec.alpha, "beta": spec.beta}
+    parts = {"pooled moments in the domain": moments_in_domain_by_tost(moments.mean, moments.std, **levels),
+             "notebook's per-unit std in the domain": moments_in_domain_by_tost(moments.mean, moments.unit_std,
+                                                                                **levels),
+             "layers follow the moment map": follows_selu_map_by_tost(*_map_moments(moments), **levels)}
+    contrasts = {"ELU stack in the domain": moments_in_domain_by_tost(elu.mean, elu.std, **levels),
+                 "ELU stack follows the SELU map": follows_selu_map_by_tost(*_map_moments(elu), **levels)}
     verdict = with_contrasts(conjunction(parts), contrasts)
-    mean_residual, variance_residual, _ = _map_residuals(moments)
+    mean_residual, variance_residual, _ = map_residuals(*_map_moments(moments))
     claim.assert_verdict(verdict, series=selu_domain.moment_panels(
         {"selu + lecun_normal": moments, "elu + lecun_normal (contrast)": elu},
         title=f"{depth} Dense layers of {width}", notebook_std=True),
@@ -208,9 +179,11 @@ def test_alpha_dropout_keeps_self_normalization(claim):
     for kind, count in (("AlphaDropout", sizes["networks"]), ("Dropout", sizes["contrast_networks"])):
         network = selu.sequential(dense, dropout=kind, rate=rate, dropout_seed=claim.seed_for(f"{kind} masks"))
         arms[kind] = selu.MomentsProbe(network, training=True).run(selu_domain.seeds(claim, kind, count), batch)
+    kept, dropped = arms["AlphaDropout"], arms["Dropout"]
     verdict = conjunction({
-        "AlphaDropout stays in the domain": selu_domain.in_domain(arms["AlphaDropout"], spec),
-        "Dropout leaves the domain": selu_domain.leaves_domain(arms["Dropout"], spec),
+        "AlphaDropout stays in the domain": moments_in_domain_by_tost(kept.mean, kept.std, alpha=spec.alpha,
+                                                                      beta=spec.beta),
+        "Dropout leaves the domain": moments_leave_domain(dropped.mean, dropped.std, alpha=spec.alpha, beta=spec.beta),
     })
     claim.assert_verdict(verdict, series=selu_domain.moment_panels(
         {f"AlphaDropout({rate:g})": arms["AlphaDropout"], f"Dropout({rate:g}) (contrast)": arms["Dropout"]},
@@ -235,7 +208,8 @@ def _fashion_mnist_check(claim) -> dict:
                                         f"{claim.spec.id} on Fashion-MNIST")
     accuracy = run.final("val_accuracy")
     return {"run": True, "selu": accuracy[0].tolist(), "relu": accuracy[1].tolist(),
-            "verdict": selu_domain.better_by_paired_t(accuracy[0], accuracy[1], claim.spec).summary()}
+            "verdict": higher_by_paired_t(accuracy[0], accuracy[1], alpha=claim.spec.alpha, beta=claim.spec.beta,
+                                          min_effect=claim.spec.min_effect, diverged_score=0.0).summary()}
 
 
 def _notebook_comparison(claim) -> dict:

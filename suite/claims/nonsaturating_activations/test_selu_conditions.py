@@ -2,7 +2,6 @@
 LeCun normal initialization, standardized inputs, a sequential architecture, dense layers only."""
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 import numpy as np
@@ -17,6 +16,8 @@ from verdicts.domain import inside_by_layer, layers_to_enter
 from verdicts.exact import conjunction
 from verdicts.family import INTERSECTION_UNION, every_part_holds, per_setting, some_part_holds
 from verdicts.location import shift_greater_by_wilcoxon
+from verdicts.paired import higher_by_paired_t
+from verdicts.self_normalization import DOMAIN_BOUNDS, moments_in_domain_by_tost, moments_leave_domain
 
 CNN_MARGIN = 0.01  # nats of validation loss: the smallest improvement that matters (the catalog's part (b))
 HALF_SCALE_LECUN = {"class_name": "VarianceScaling",
@@ -40,12 +41,14 @@ def test_selu_needs_lecun_normal_initialization(claim):
             "glorot_uniform": ("glorot_uniform", sizes["contrast_networks"])}
     moments = {name: probe.run(selu_domain.seeds(claim, name, count), sizes["batch"], initializer=initializer)
                for name, (initializer, count) in arms.items()}
-    parts = {"lecun_normal stays in the domain": selu_domain.in_domain(moments["lecun_normal"], spec)}
+    levels = {"alpha": spec.alpha, "beta": spec.beta}
+    lecun = moments["lecun_normal"]
+    parts = {"lecun_normal stays in the domain": moments_in_domain_by_tost(lecun.mean, lecun.std, **levels)}
     for name in ("he_normal", "lecun_normal at half scale", "glorot_uniform"):
-        parts[f"{name} leaves the domain"] = selu_domain.leaves_domain(moments[name], spec)
-    uniform = selu_domain.in_domain(moments["lecun_uniform"], spec)
+        parts[f"{name} leaves the domain"] = moments_leave_domain(moments[name].mean, moments[name].std, **levels)
+    uniform = moments_in_domain_by_tost(moments["lecun_uniform"].mean, moments["lecun_uniform"].std, **levels)
     verdict = conjunction(parts).noting(_measured_only("lecun_uniform in the domain", uniform))
-    control = selu_domain.leaves_domain(moments["lecun_normal"], spec)  # the theory's own case: stays
+    control = moments_leave_domain(lecun.mean, lecun.std, **levels)  # the theory's own case: stays
     claim.assert_verdict(verdict, watched=uniform.effect, control=("lecun_normal through 'leaves the domain'", control),
                          findings=(
         f"lecun_uniform (LeCun's variance, uniform law) uses {uniform.effect:.2f} of the domain's margin: "
@@ -53,11 +56,6 @@ def test_selu_needs_lecun_normal_initialization(claim):
         series=selu_domain.moment_panels(
         moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}"),
         details={name: selu_domain.summary(arm) for name, arm in moments.items()})
-
-
-def _last_layers(moments: selu.LayerMoments, count: int) -> selu.LayerMoments:
-    return dataclasses.replace(moments, mean=moments.mean[:, -count:], variance=moments.variance[:, -count:],
-                               unit_std=moments.unit_std[:, -count:])
 
 
 @pytest.mark.claim("SELU-SEQUENTIAL-ONLY")
@@ -73,15 +71,18 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
     moments = {"sequential": plain.run(selu_domain.seeds(claim, "sequential", sizes["control_networks"]), batch)}
     moments.update({name: probe.run(selu_domain.seeds(claim, name, sizes["networks"]), batch)
                     for name, probe in probes.items()})
-    merged = _last_layers(moments["wide & deep"], 2)
-    wide_and_deep = selu_domain.in_domain(merged, spec, layer_name="merge step")
+    levels = {"alpha": spec.alpha, "beta": spec.beta}
+    merged_mean, merged_std = moments["wide & deep"].mean[:, -2:], moments["wide & deep"].std[:, -2:]
+    wide_and_deep = moments_in_domain_by_tost(merged_mean, merged_std, layer_name="merge step", **levels)
+    sequential, skip, recurrent = (moments[name] for name in ("sequential", "skip-connected", "recurrent"))
     verdict = conjunction({
-        "sequential stays in the domain": selu_domain.in_domain(moments["sequential"], spec),
-        "skip-connected leaves the domain": selu_domain.leaves_domain(moments["skip-connected"], spec),
-        "recurrent leaves the domain": selu_domain.leaves_domain(moments["recurrent"], spec, layer_name="time step"),
+        "sequential stays in the domain": moments_in_domain_by_tost(sequential.mean, sequential.std, **levels),
+        "skip-connected leaves the domain": moments_leave_domain(skip.mean, skip.std, **levels),
+        "recurrent leaves the domain": moments_leave_domain(recurrent.mean, recurrent.std, layer_name="time step",
+                                                            **levels),
     }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
     series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
-    control = selu_domain.leaves_domain(moments["sequential"], spec)  # the plain stack: stays by theory
+    control = moments_leave_domain(sequential.mean, sequential.std, **levels)  # the plain stack: stays by theory
     claim.assert_verdict(verdict, watched=wide_and_deep.effect,
                          control=("the plain sequential stack through 'leaves the domain'", control), findings=(
         f"Wide & Deep's concatenation and the layer after it use {wide_and_deep.effect:.2f} of the domain's margin: "
@@ -89,8 +90,8 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
         series=selu_domain.moment_panels(
         series, title="SELU by architecture", x_label="layer (time step for the RNN)"),
         details={**{name: selu_domain.summary(arm) for name, arm in moments.items()},
-                 "wide_and_deep_merge": {"mean": merged.mean.mean(axis=0).tolist(),
-                                         "std": merged.std.mean(axis=0).tolist(), "verdict": wide_and_deep.decision}})
+                 "wide_and_deep_merge": {"mean": merged_mean.mean(axis=0).tolist(),
+                                         "std": merged_std.mean(axis=0).tolist(), "verdict": wide_and_deep.decision}})
 
 
 CNN_ARMS = (ConvArm("selu", "lecun_normal"), ConvArm("relu", "he_normal"), ConvArm("selu", "lecun_normal", draw=1))
@@ -115,7 +116,7 @@ def test_selu_conv_stack_stays_near_zero_one(claim):
     loss = {name: np.where(run.diverged, DIVERGED_ABOVE, run.val_loss) for name, run in cnns.items()}
 
     def leaves(moments, alpha):
-        return selu_domain.leaves_domain(moments, spec, alpha=alpha)
+        return moments_leave_domain(moments.mean, moments.std, alpha=alpha, beta=spec.beta)
 
     def lower_loss(differences, alpha):
         return shift_greater_by_wilcoxon(differences, alpha=alpha, beta=spec.beta, min_effect=CNN_MARGIN,
@@ -174,14 +175,14 @@ def test_selu_needs_standardized_inputs(claim):
     network_seeds = selu_domain.seeds(claim, "network", sizes["networks"])
     at_init = {name: probe.run(network_seeds, sizes["batch"], inputs=_rows_of(data))
                for name, data in (("standardized", standardized), ("raw", raw))}
-    domain = {"mean": selu_domain.MEAN_BOUNDS, "std": selu_domain.STD_BOUNDS}
-    inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
-    entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, domain) for name, m in at_init.items()}
+    inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, DOMAIN_BOUNDS) for name, m in at_init.items()}
+    entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, DOMAIN_BOUNDS) for name, m in at_init.items()}
     training_seeds = selu_domain.seeds(claim, "training", sizes["seeds"])
     accuracy = {name: selu_domain.notebook_training(data, (selu_domain.SELU_NET,), training_seeds, sizes["epochs"],
                                         f"{spec.id} on {data.name}").final("val_accuracy")[0]
                 for name, data in (("standardized", standardized), ("raw", raw))}
-    verdict = selu_domain.better_by_paired_t(accuracy["standardized"], accuracy["raw"], spec).noting(*(
+    verdict = higher_by_paired_t(accuracy["standardized"], accuracy["raw"], alpha=spec.alpha, beta=spec.beta,
+                                 min_effect=spec.min_effect, diverged_score=0.0).noting(*(
         f"at initialization, {name} inputs: the network enters the domain after "
         f"{np.median(inside[name].argmax(axis=1)):g} layers (median), is outside it at "
         f"{np.median((~inside[name]).sum(axis=1)):g} of {selu_domain.NOTEBOOK_DEPTH}, inside for good after "
