@@ -1,12 +1,18 @@
 """Small convolutional nets trained on digits' 8x8 images with Keras's own `fit`, many at once.
 
-`train_cnns` builds one Keras model holding one independent tower per (arm, seed): the towers share only
-the input, and the model's loss is the sum of the towers' losses, so each tower's gradient is exactly that
-of its own loss (Keras optimizers update elementwise) and one `fit` trains them all, with one batch order
-for every tower (paired comparisons by seed). Each tower: `conv_layers` Conv2D 3x3 'same' layers of
+`train_cnns` trains one independent tower per (arm, seed) in a single Keras model: the towers share only the
+input, and the model's loss is the sum of the towers' losses, so each tower's gradient is exactly that of its
+own loss (Keras optimizers update elementwise) and one `fit` trains them all, with one batch order for every
+tower (paired comparisons by seed). Each tower: `conv_layers` Conv2D-equivalent 3x3 'same' layers of
 `channels` filters with the arm's activation and kernel initializer, then a Dense softmax-logit head.
-Validation loss and accuracy are computed per tower from its logits; a tower whose validation loss is not
-finite (or above `divergence_loss`) has diverged.
+
+The towers of one arm run as one grouped program (`ConvTowers`): a 3x3 'same' convolution is the sum over
+the nine shifted copies of the zero-padded input times the kernel's nine taps, computed for every tower at
+once with one einsum per layer. Separate Keras Conv2D layers per tower (and Conv2D(groups=...), which TF
+does not run on CPU) cost one kernel launch per tower and layer; this is the same function with the same
+initial weights (suite/selftest/test_cnn_towers.py checks it against Keras Conv2D towers) at a fraction of
+the time. Validation loss and accuracy are computed per tower from its logits; a tower whose validation loss
+is not finite (or above `divergence_loss`) has diverged.
 """
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from probes.datasets import Dataset
-from probes.keras_api import keras
+from probes.keras_api import keras, tf
+
+KERNEL_SIDE = 3
 
 
 @dataclass(frozen=True)
@@ -39,22 +47,78 @@ class CNNRun:
     wall_time_s: float
 
 
+def layer_seed(seed: int, layer: int, draw: int) -> int:
+    """The initializer seed of a tower's layer `layer` (the head is layer `conv_layers`)."""
+    return (seed * 101 + layer + 7919 * draw) % 2**31
+
+
+def initial_weights(arm: ConvArm, seed: int, conv_layers: int, channels: int, classes: int, side: int) -> list:
+    """One tower's initial kernels, [conv 1, ..., conv n, head], drawn as Keras Conv2D and Dense layers with
+    these initializers and seeds would draw them (biases start at zero)."""
+    kernels, fan_in = [], 1
+    for index in range(conv_layers):
+        template = keras.initializers.get(arm.kernel_initializer)
+        initializer = type(template).from_config({**template.get_config(), "seed": layer_seed(seed, index, arm.draw)})
+        kernels.append(np.asarray(initializer((KERNEL_SIDE, KERNEL_SIDE, fan_in, channels), dtype="float32")))
+        fan_in = channels
+    head = keras.initializers.GlorotUniform(seed=layer_seed(seed, conv_layers, arm.draw))
+    kernels.append(np.asarray(head((side * side * channels, classes), dtype="float32")))
+    return kernels
+
+
+class ConvTowers(keras.layers.Layer):
+    """Every seed's tower of one arm: [batch, side, side, 1] images in, [batch, towers, classes] logits out."""
+
+    def __init__(self, arm: ConvArm, seeds, *, conv_layers: int, channels: int, classes: int, side: int, **kwargs):
+        super().__init__(**kwargs)
+        self.arm, self.seeds = arm, tuple(int(s) for s in seeds)
+        self.conv_layers, self.channels, self.classes, self.side = conv_layers, channels, classes, side
+        self.activation = keras.activations.get(arm.activation)
+
+    def build(self, input_shape):
+        towers = [initial_weights(self.arm, seed, self.conv_layers, self.channels, self.classes, self.side)
+                  for seed in self.seeds]
+        self.kernels, self.biases = [], []
+        for index in range(self.conv_layers + 1):
+            stacked = np.stack([tower[index] for tower in towers])  # [towers, 3, 3, in, out] or [towers, in, out]
+            if index < self.conv_layers:
+                stacked = stacked.reshape(len(self.seeds), KERNEL_SIDE * KERNEL_SIDE, *stacked.shape[-2:])
+            kernel = self.add_weight(name=f"kernel_{index}", shape=stacked.shape, initializer="zeros")
+            kernel.assign(stacked)
+            self.kernels.append(kernel)
+            self.biases.append(self.add_weight(name=f"bias_{index}", shape=(len(self.seeds), stacked.shape[-1]),
+                                               initializer="zeros"))
+        super().build(input_shape)
+
+    def _taps(self, x):
+        """The nine shifted copies of the zero-padded maps, stacked on axis 3: [batch, side, side, 9, ...]."""
+        pad = KERNEL_SIDE // 2
+        padded = tf.pad(x, [[0, 0], [pad, pad], [pad, pad]] + [[0, 0]] * (len(x.shape) - 3))
+        return tf.stack([padded[:, row:row + self.side, column:column + self.side]
+                         for row in range(KERNEL_SIDE) for column in range(KERNEL_SIDE)], axis=3)
+
+    def call(self, images):
+        h = tf.einsum("bhwkc,skco->bhwso", self._taps(images), self.kernels[0])  # the input is shared
+        h = self.activation(h + self.biases[0])
+        for index in range(1, self.conv_layers):
+            h = self.activation(tf.einsum("bhwksc,skco->bhwso", self._taps(h), self.kernels[index])
+                                + self.biases[index])
+        flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2, 4]),  # per tower, flattened as Keras's Flatten does
+                          [-1, len(self.seeds), self.side * self.side * self.channels])
+        return tf.einsum("bsf,sfo->bso", flat, self.kernels[-1]) + self.biases[-1]
+
+
+def summed_cross_entropy(labels, logits):
+    """Per example, the sum over towers of their cross-entropies: Keras's mean over the batch then gives
+    the sum of the towers' own mean losses."""
+    labels = tf.cast(tf.reshape(labels, [-1, 1]), tf.int32)
+    labels = tf.broadcast_to(labels, tf.shape(logits)[:2])
+    return tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), axis=1)
+
+
 def _images(x: np.ndarray) -> np.ndarray:
     side = int(round(np.sqrt(x.shape[1])))
     return x.reshape(-1, side, side, 1).astype(np.float32)
-
-
-def _tower(inputs, arm: ConvArm, seed: int, conv_layers: int, channels: int, classes: int):
-    x = inputs
-    for index in range(conv_layers):
-        initializer = keras.initializers.get(arm.kernel_initializer)
-        initializer = type(initializer).from_config({**initializer.get_config(),
-                                                     "seed": (seed * 101 + index + 7919 * arm.draw) % 2**31})
-        x = keras.layers.Conv2D(channels, 3, padding="same", activation=arm.activation,
-                                kernel_initializer=initializer)(x)
-    x = keras.layers.Flatten()(x)
-    head = keras.initializers.GlorotUniform(seed=(seed * 101 + conv_layers + 7919 * arm.draw) % 2**31)
-    return keras.layers.Dense(classes, kernel_initializer=head)(x)
 
 
 def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -65,6 +129,14 @@ def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float
     return loss, float((logits.argmax(axis=1) == labels).mean())
 
 
+def tower_model(arms, seeds, *, side: int, classes: int, conv_layers: int = 3, channels: int = 16):
+    """The Keras model of every (arm, seed) tower: logits [batch, arm * seed, classes], arm-major."""
+    inputs = keras.Input(shape=(side, side, 1))
+    outputs = [ConvTowers(arm, seeds, conv_layers=conv_layers, channels=channels, classes=classes, side=side)(inputs)
+               for arm in arms]
+    return keras.Model(inputs, outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1)(outputs))
+
+
 def train_cnns(data: Dataset, arms, seeds, *, optimizer_name: str, learning_rate: float, epochs: int,
                conv_layers: int = 3, channels: int = 16, batch_size: int = 32, divergence_loss: float = 1e3,
                optimizer_config: dict | None = None, shuffle_seed: int = 0) -> CNNRun:
@@ -73,16 +145,13 @@ def train_cnns(data: Dataset, arms, seeds, *, optimizer_name: str, learning_rate
     arms, seeds = tuple(arms), tuple(int(s) for s in seeds)
     keras.utils.set_random_seed(int(shuffle_seed) % 2**31)
     x_train, x_val = _images(data.x_train), _images(data.x_val)
-    inputs = keras.Input(shape=x_train.shape[1:])
-    outputs = [_tower(inputs, arm, seed, conv_layers, channels, data.classes) for arm in arms for seed in seeds]
-    model = keras.Model(inputs, outputs)
+    model = tower_model(arms, seeds, side=x_train.shape[1], classes=data.classes, conv_layers=conv_layers,
+                        channels=channels)
     optimizer = getattr(keras.optimizers, optimizer_name)(learning_rate=learning_rate, **(optimizer_config or {}))
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    model.compile(optimizer=optimizer, loss=[loss] * len(outputs))
-    model.fit(x_train, [data.y_train] * len(outputs), epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
-    logits = model.predict(x_val, batch_size=512, verbose=0)
-    logits = logits if isinstance(logits, list) else [logits]
-    scores = np.array([_cross_entropy(np.asarray(tower), data.y_val) for tower in logits])
+    model.compile(optimizer=optimizer, loss=summed_cross_entropy)
+    model.fit(x_train, data.y_train, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    logits = np.asarray(model.predict(x_val, batch_size=512, verbose=0))
+    scores = np.array([_cross_entropy(logits[:, tower], data.y_val) for tower in range(logits.shape[1])])
     scores = scores.reshape(len(arms), len(seeds), 2)
     val_loss, val_accuracy = scores[..., 0], scores[..., 1]
     diverged = ~np.isfinite(val_loss) | (val_loss > divergence_loss)
