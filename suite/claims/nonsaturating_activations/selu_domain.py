@@ -10,6 +10,7 @@ import numpy as np
 
 from probes import selu
 from probes.training import MLP, Variant, optimizer, train_variants
+from reports import series
 from verdicts.domain import Bounds
 from verdicts.self_normalization import MEAN_BOUNDS, STD_BOUNDS
 
@@ -30,29 +31,29 @@ def _finite(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
-def moment_panels(arms: dict[str, selu.LayerMoments], *, title: str, x_label: str = "layer",
-                  notebook_std: bool = False) -> dict:
-    """Two `lines` panels, mean and std by layer, one line per arm (the mean over networks), the first arm
-    (the claim's own) with a band from its smallest to its largest network; the domain's bounds as references."""
+def moment_lines(arms: dict[str, selu.LayerMoments], *, title: str, x_label: str = "layer",
+                 notebook_std: bool = False) -> list[dict]:
+    """Two `lines` specs, mean and std by layer, one line per arm (the mean over networks), the first arm
+    (the claim's own) with a band from its smallest to its largest network; the domain's bounds as references.
+    A claim joins them, and any plots of its own, with `reports.series.panels`."""
     def panel(name: str, values: dict[str, np.ndarray], bounds: Bounds) -> dict:
         layers = next(iter(values.values())).shape[1]
         largest = max((np.nanmax(np.abs(v[np.isfinite(v)])) for v in values.values() if np.isfinite(v).any()),
                       default=1.0)
-        return {
-            "kind": "lines", "title": f"{title}: {name}", "x_label": x_label, "y_label": name,
-            "x": list(range(1, layers + 1)), "log_y": bool(name.startswith("std") and largest > 10),
-            "lines": {label: _finite(np.nanmean(v, axis=0)) for label, v in values.items()},
-            "bands": {label: [_finite(np.nanmin(v, axis=0)), _finite(np.nanmax(v, axis=0))]
-                      for label, v in list(values.items())[:1]},
-            "reference": {"domain low": bounds.low, "domain high": bounds.high},
-        }
+        return series.lines(
+            list(range(1, layers + 1)), {label: _finite(np.nanmean(v, axis=0)) for label, v in values.items()},
+            bands={label: [_finite(np.nanmin(v, axis=0)), _finite(np.nanmax(v, axis=0))]
+                   for label, v in list(values.items())[:1]},
+            title=f"{title}: {name}", x_label=x_label, y_label=name,
+            reference={"domain low": bounds.low, "domain high": bounds.high},
+            log_y=bool(name.startswith("std") and largest > 10))
 
     panels = [panel("mean", {label: arm.mean for label, arm in arms.items()}, MEAN_BOUNDS),
               panel("std (pooled)", {label: arm.std for label, arm in arms.items()}, STD_BOUNDS)]
     if notebook_std:
         panels.append(panel("std (notebook: mean per-unit std)", {label: arm.unit_std for label, arm in arms.items()},
                             STD_BOUNDS))
-    return {"panels": panels}
+    return panels
 
 
 def summary(moments: selu.LayerMoments) -> dict:

@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from probes import selu
 from probes.datasets import DataUnavailable, digits, fashion_mnist
 from pytest_deepclaims.hypothesis_draws import property_holds
+from reports import series
 from suite.claims.nonsaturating_activations import selu_domain
 from suite.claims.nonsaturating_activations.protocols import tuned_protocol
 from verdicts.exact import all_checks_hold, conjunction, with_contrasts
@@ -73,10 +74,10 @@ def test_selu_is_scaled_elu_with_the_papers_constants(claim):
     })
     counterexamples = {name: worst for name, (_, worst) in {**agreement, "alpha rounded": rounded_alpha}.items()}
     labels = ["alpha", "scale"]
-    claim.assert_verdict(verdict, series={
-        "kind": "bars", "title": "Keras's SELU constants minus the closed form", "y_label": "difference",
-        "labels": labels, "values": [alpha - selu_theory.SELU_ALPHA, scale - selu_theory.SELU_SCALE],
-        "reference": {"tolerance": CONSTANT_TOLERANCE}},
+    claim.assert_verdict(verdict, series=series.bars(
+        labels, [alpha - selu_theory.SELU_ALPHA, scale - selu_theory.SELU_SCALE],
+        title="Keras's SELU constants minus the closed form", y_label="difference",
+        reference={"tolerance": CONSTANT_TOLERANCE}),
         details={"keras": {"alpha": alpha, "scale": scale},
                  "closed_form": {"alpha": selu_theory.SELU_ALPHA, "scale": selu_theory.SELU_SCALE},
                  "checks": checks, "counterexamples": counterexamples, "examples": examples})
@@ -124,13 +125,13 @@ def test_selu_moment_map_contracts_to_zero_one(claim):
     corners = [(m, v) for m in selu_theory.DOMAIN["mean"] for v in selu_theory.DOMAIN["variance"]]
     trajectories = {f"from ({m:g}, {v:g})": list(np.sqrt(selu_theory.iterate_map(m, v, 10)[1])) for m, v in corners}
     grid = figures["grid"]
-    claim.assert_verdict(verdict, series={"panels": [
-        {"kind": "lines", "title": "Largest spectral norm of the Jacobian over mean, omega, tau",
-         "x_label": "input variance nu", "y_label": "spectral norm", "x": grid["variances"],
-         "lines": {"SELU, paper's domain": grid["largest norm by variance"]}, "reference": 1.0},
-        {"kind": "lines", "title": "The map iterated from the domain's corners", "x_label": "layer",
-         "y_label": "std", "x": list(range(1, 11)), "lines": trajectories, "reference": 1.0},
-    ]}, details={"selu": figures, "elu": elu_figures, "small_variances": small_figures,
+    claim.assert_verdict(verdict, series=series.panels(
+        series.lines(grid["variances"], {"SELU, paper's domain": grid["largest norm by variance"]},
+                     title="Largest spectral norm of the Jacobian over mean, omega, tau",
+                     x_label="input variance nu", y_label="spectral norm", reference=1.0),
+        series.lines(list(range(1, 11)), trajectories, title="The map iterated from the domain's corners",
+                     x_label="layer", y_label="std", reference=1.0),
+    ), details={"selu": figures, "elu": elu_figures, "small_variances": small_figures,
                  "constants": {"alpha": selu_theory.SELU_ALPHA, "scale": selu_theory.SELU_SCALE}})
 
 
@@ -157,9 +158,9 @@ def test_selu_stack_keeps_mean_zero_and_std_one(claim):
                  "ELU stack follows the SELU map": follows_selu_map_by_tost(*_map_moments(elu), **levels)}
     verdict = with_contrasts(conjunction(parts), contrasts)
     mean_residual, variance_residual, _ = map_residuals(*_map_moments(moments))
-    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+    claim.assert_verdict(verdict, series=series.panels(*selu_domain.moment_lines(
         {"selu + lecun_normal": moments, "elu + lecun_normal (contrast)": elu},
-        title=f"{depth} Dense layers of {width}", notebook_std=True),
+        title=f"{depth} Dense layers of {width}", notebook_std=True)),
         details={"selu": selu_domain.summary(moments), "elu": selu_domain.summary(elu),
                  "residual_mean_by_layer": list(mean_residual.mean(axis=0)),
                  "residual_variance_by_layer": list(variance_residual.mean(axis=0)),
@@ -185,9 +186,9 @@ def test_alpha_dropout_keeps_self_normalization(claim):
                                                                       beta=spec.beta),
         "Dropout leaves the domain": moments_leave_domain(dropped.mean, dropped.std, alpha=spec.alpha, beta=spec.beta),
     })
-    claim.assert_verdict(verdict, series=selu_domain.moment_panels(
+    claim.assert_verdict(verdict, series=series.panels(*selu_domain.moment_lines(
         {f"AlphaDropout({rate:g})": arms["AlphaDropout"], f"Dropout({rate:g}) (contrast)": arms["Dropout"]},
-        title=f"{depth} SELU layers with dropout, training mode"),
+        title=f"{depth} SELU layers with dropout, training mode")),
         details={kind: selu_domain.summary(moments) for kind, moments in arms.items()})
 
 
@@ -247,6 +248,6 @@ def test_selu_outperforms_relu_in_the_notebooks_experiment(claim):
                   ", ".join(f"{name} {np.mean(v):.3f}" for name, v in accuracy.items()),
                   f"the notebook's experiment (SELU vs ReLU only, 100 layers, lr 1e-3, {len(notebook['selu'])} seeds): "
                   f"SELU {np.mean(notebook['selu']):.3f}, ReLU {np.mean(notebook['relu']):.3f} accuracy"),
-        series={"kind": "samples", "title": "final validation accuracy per seed, each activation at its tuned rate",
-                "y_label": "accuracy", "reference": {"chance": 0.1},
-                "groups": {name: v.tolist() for name, v in accuracy.items()}})
+        series=series.samples({name: v.tolist() for name, v in accuracy.items()},
+                              title="final validation accuracy per seed, each activation at its tuned rate",
+                              y_label="accuracy", reference={"chance": 0.1}))

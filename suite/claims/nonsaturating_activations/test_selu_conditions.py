@@ -11,6 +11,7 @@ from probes import selu
 from probes.cnn import ConvArm, train_cnns
 from probes.datasets import digits, digits_raw
 from probes.training.spec import DIVERGED_ABOVE  # a diverged CNN's loss is censored here: counted, ranked last
+from reports import series
 from suite.claims.nonsaturating_activations import selu_domain
 from verdicts.domain import inside_by_layer, layers_to_enter
 from verdicts.exact import conjunction
@@ -53,8 +54,8 @@ def test_selu_needs_lecun_normal_initialization(claim):
                          findings=(
         f"lecun_uniform (LeCun's variance, uniform law) uses {uniform.effect:.2f} of the domain's margin: "
         f"{'it stays in the domain' if uniform.effect < 1 else 'it leaves the domain'}",),
-        series=selu_domain.moment_panels(
-        moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}"),
+        series=series.panels(*selu_domain.moment_lines(
+        moments, title=f"SELU, widths alternating {sizes['wide']} and {sizes['narrow']}")),
         details={name: selu_domain.summary(arm) for name, arm in moments.items()})
 
 
@@ -81,14 +82,14 @@ def test_selu_self_normalizes_only_sequential_networks(claim):
         "recurrent leaves the domain": moments_leave_domain(recurrent.mean, recurrent.std, layer_name="time step",
                                                             **levels),
     }).noting(_measured_only("Wide & Deep's concatenation and the layer after it in the domain", wide_and_deep))
-    series = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
+    plotted = {name: moments[name] for name in ("sequential", "skip-connected", "recurrent")}
     control = moments_leave_domain(sequential.mean, sequential.std, **levels)  # the plain stack: stays by theory
     claim.assert_verdict(verdict, watched=wide_and_deep.effect,
                          control=("the plain sequential stack through 'leaves the domain'", control), findings=(
         f"Wide & Deep's concatenation and the layer after it use {wide_and_deep.effect:.2f} of the domain's margin: "
         f"{'they stay in the domain' if wide_and_deep.effect < 1 else 'they leave the domain'}",),
-        series=selu_domain.moment_panels(
-        series, title="SELU by architecture", x_label="layer (time step for the RNN)"),
+        series=series.panels(*selu_domain.moment_lines(
+        plotted, title="SELU by architecture", x_label="layer (time step for the RNN)")),
         details={**{name: selu_domain.summary(arm) for name, arm in moments.items()},
                  "wide_and_deep_merge": {"mean": merged_mean.mean(axis=0).tolist(),
                                          "std": merged_std.mean(axis=0).tolist(), "verdict": wide_and_deep.decision}})
@@ -139,15 +140,15 @@ def test_selu_conv_stack_stays_near_zero_one(claim):
         "SELU's CNN beats SELU retrained":
             functools.partial(can_improve, {name: losses[2] - losses[0] for name, losses in loss.items()})},
         alpha=spec.alpha)
-    series = selu_domain.moment_panels({f"{name} conv, lecun_normal": m for name, m in stacks.items()},
-                                       title=f"{sizes['depth']} Conv2D 3x3 SELU layers, {sizes['channels']} channels")
-    series["panels"].append({"kind": "samples", "title": "small CNN on digits: final validation loss per seed",
-                             "y_label": "validation loss (nats)",
-                             "groups": {f"{arm.activation}{' again' if arm.draw else ''}, {name}": losses[i].tolist()
-                                        for name, losses in loss.items() for i, arm in enumerate(CNN_ARMS)}})
+    plots = series.panels(
+        *selu_domain.moment_lines({f"{name} conv, lecun_normal": m for name, m in stacks.items()},
+                                  title=f"{sizes['depth']} Conv2D 3x3 SELU layers, {sizes['channels']} channels"),
+        series.samples({f"{arm.activation}{' again' if arm.draw else ''}, {name}": losses[i].tolist()
+                        for name, losses in loss.items() for i, arm in enumerate(CNN_ARMS)},
+                       title="small CNN on digits: final validation loss per seed", y_label="validation loss (nats)"))
     claim.assert_verdict(
         verdict, control=("the dense stack, and SELU against SELU retrained", control),
-        series=series,
+        series=plots,
         details={"conv_stacks": {name: selu_domain.summary(m) for name, m in stacks.items()},
                  "dense_control": selu_domain.summary(dense),
                  "cnn_val_loss": {name: {f"{arm.activation}{' again' if arm.draw else ''}": losses[i] for i, arm in
@@ -188,10 +189,11 @@ def test_selu_needs_standardized_inputs(claim):
         f"{np.median((~inside[name]).sum(axis=1)):g} of {selu_domain.NOTEBOOK_DEPTH}, inside for good after "
         f"{np.median(entering[name]):g} (range {entering[name].min()}..{entering[name].max()}; "
         f"{selu_domain.NOTEBOOK_DEPTH + 1} = never), over {entering[name].size} networks" for name in at_init))
-    series = selu_domain.moment_panels(at_init, title="At initialization, digits inputs")
-    series["panels"].append({"kind": "samples", "title": f"Validation accuracy after {sizes['epochs']} epochs",
-                             "y_label": "accuracy", "groups": {name: a.tolist() for name, a in accuracy.items()}})
-    claim.assert_verdict(verdict, series=series, details={
+    plots = series.panels(*selu_domain.moment_lines(at_init, title="At initialization, digits inputs"),
+                          series.samples({name: a.tolist() for name, a in accuracy.items()},
+                                         title=f"Validation accuracy after {sizes['epochs']} epochs",
+                                         y_label="accuracy"))
+    claim.assert_verdict(verdict, series=plots, details={
         "layers_to_enter_domain": {name: layers.tolist() for name, layers in entering.items()},
         "layers_outside_domain": {name: (~flags).sum(axis=1).tolist() for name, flags in inside.items()},
         "first_layer_inside": {name: (flags.argmax(axis=1) + 1).tolist() for name, flags in inside.items()},
