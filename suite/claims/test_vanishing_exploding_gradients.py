@@ -15,7 +15,7 @@ from reports import series
 from verdicts.exact import with_contrasts
 from verdicts.family import BONFERRONI, every_part_holds
 from verdicts.location import mean_greater_by_t, mean_greater_by_welch
-from verdicts.share import each_cause_a_part
+from verdicts.share import each_cause_a_part, shapley_share_by_fieller
 from verdicts.trend import ordered_by_page
 
 GLOROT_NORMAL = Init("glorot_normal")
@@ -26,11 +26,14 @@ HE_NORMAL = Init("he_normal")
 PAGE_MIN_RHO = 0.5
 
 
-def _gradients(claim, activation: str, init: Init, stream: str) -> np.ndarray:
-    """Weight-gradient RMS of the hidden layers (bottom to top) of `draws` networks."""
+def _gradients(claim, activation: str, init: Init, stream: str, *, width: int | None = None,
+               batch: int | None = None) -> np.ndarray:
+    """Weight-gradient RMS of the hidden layers (bottom to top) of `draws` networks (of the claim's width
+    and batch unless given)."""
     s = claim.sizes
-    rms = weight_gradient_rms(width=s["width"], depth=s["depth"], activation=activation, init=init,
-                              classes=s["classes"], draws=s["draws"], batch=s["batch"], seed=claim.seed_for(stream))
+    rms = weight_gradient_rms(width=width or s["width"], depth=s["depth"], activation=activation, init=init,
+                              classes=s["classes"], draws=s["draws"], batch=batch or s["batch"],
+                              seed=claim.seed_for(stream))
     return rms[:, : s["depth"]]
 
 
@@ -149,34 +152,51 @@ def _decay_per_layer(rms: np.ndarray) -> np.ndarray:
 @pytest.mark.claim("GRAD-SIGMOID-AND-INIT-CAUSE")
 def test_sigmoid_and_old_init_cause_decay(claim):
     """The reason is that there logistic sigmoid function and a certain weight initialization in the early 2000's was part of the reason."""  # noqa: E501 (the note's quote)
-    spec = claim.spec
+    spec, sizes = claim.spec, claim.sizes
     # Keyed (activation changed, initialization changed); the baseline is GRAD-VARIANCE-GROWS's historical setup.
     setups = {(False, False): ("baseline: sigmoid, N(0, 1)", "sigmoid", STANDARD_NORMAL),
               (False, True): ("initialization changed: sigmoid, glorot_uniform", "sigmoid", GLOROT_UNIFORM),
               (True, False): ("activation changed: tanh, N(0, 1)", "tanh", STANDARD_NORMAL),
               (True, True): ("both changed: tanh, glorot_uniform", "tanh", GLOROT_UNIFORM)}
-    rms = {key: _gradients(claim, activation, init, label) for key, (label, activation, init) in setups.items()}
+    batches = dict(zip(sizes["widths"], sizes["batches"]))
+    deciding = sizes["deciding_width"]  # Glorot & Bengio's 1000 units: the networks the sentence speaks of
+    rms = {width: {key: _gradients(claim, activation, init, f"{label}, width {width}", width=width, batch=batch)
+                   for key, (label, activation, init) in setups.items()} for width, batch in batches.items()}
     # Instability per draw: how many decades the gradient RMS changes per layer, vanishing or exploding.
-    decay = {key: np.abs(_decay_per_layer(r)) for key, r in rms.items()}
+    decay = {width: {key: np.abs(_decay_per_layer(r)) for key, r in cells.items()} for width, cells in rms.items()}
     # The control's "change" redraws the unchanged networks: a cause that removes nothing by construction.
-    redrawn = {(a, True): np.abs(_decay_per_layer(_gradients(claim, setups[(a, False)][1], STANDARD_NORMAL,
-                                                             f"{setups[(a, False)][0]}, drawn again")))
-               for a in (False, True)}
-    null_cells = {(False, False): decay[(False, False)], (True, False): decay[(True, False)], **redrawn}
+    redrawn = {(a, True): np.abs(_decay_per_layer(_gradients(
+        claim, setups[(a, False)][1], STANDARD_NORMAL, f"{setups[(a, False)][0]}, drawn again, width {deciding}",
+        width=deciding, batch=batches[deciding]))) for a in (False, True)}
+    null_cells = {(False, False): decay[deciding][(False, False)], (True, False): decay[deciding][(True, False)],
+                  **redrawn}
     causes = ("the sigmoid", "the N(0, 1) initialization")
-    verdict = each_cause_a_part(decay, causes=causes, share=spec.min_effect, alpha=spec.alpha, beta=spec.beta)
-    control = each_cause_a_part(null_cells, causes=(causes[0], "a null cause"), share=spec.min_effect,
-                                alpha=spec.alpha, beta=spec.beta)
+    verdict = each_cause_a_part(decay[deciding], causes=causes, share=spec.min_effect, alpha=spec.alpha,
+                                beta=spec.beta)
+    control = shapley_share_by_fieller(null_cells, cause=1, share=spec.min_effect, alpha=spec.alpha, beta=spec.beta)
+    shares = {width: [shapley_share_by_fieller(cells, cause=cause, share=spec.min_effect, alpha=spec.alpha,
+                                               beta=spec.beta) for cause in (0, 1)] for width, cells in decay.items()}
     labels = {key: label for key, (label, _, _) in setups.items()}
     claim.assert_verdict(
         verdict, control=("a null cause: the baseline drawn again", control),
         series=series.panels(
-            series.per_layer_lines({labels[k]: r for k, r in rms.items()}, title="Weight-gradient RMS per layer",
-                                   y_label="RMS of dLoss/dW"),
-            series.samples({labels[k]: list(d) for k, d in decay.items()},
+            series.per_layer_lines({labels[k]: r for k, r in rms[deciding].items()},
+                                   title=f"Weight-gradient RMS per layer, width {deciding}", y_label="RMS of dLoss/dW"),
+            series.samples({f"{labels[k]}, width {width}": list(d) for width, cells in decay.items()
+                            for k, d in cells.items()},
                            title="Instability per layer (decades) by draw", y_label="|slope of log10 RMS|")),
-        details={labels[k]: {"mean_signed_decay_decades_per_layer": float(_decay_per_layer(r).mean())}
-                 for k, r in rms.items()},
-        findings=tuple(f"{labels[k]}: gradient RMS changes {float(-_decay_per_layer(r).mean()):+.3f} decades per layer "
-                       f"going down ({'vanishing' if _decay_per_layer(r).mean() > 0 else 'exploding'})"
-                       for k, r in rms.items()))
+        details={f"width {width}": {
+            **{labels[k]: {"mean_signed_decay_decades_per_layer": float(_decay_per_layer(r).mean())}
+               for k, r in cells.items()},
+            "shapley_shares": {cause: {"share": share.effect, "ci": [share.ci_low, share.ci_high],
+                                        "decision": share.decision}
+                               for cause, share in zip(causes, shares[width])}}
+            for width, cells in rms.items()},
+        findings=tuple(
+            f"width {width}{'' if width == deciding else ' (measured, not decided)'}: Shapley share of "
+            + ", ".join(f"{cause} {share.effect:.2f} [{share.ci_low:.2f}, {share.ci_high:.2f}]"
+                        for cause, share in zip(causes, shares[width]))
+            + "; gradient RMS per layer going down: "
+            + ", ".join(f"{labels[k].split(': ')[1]} {float(-_decay_per_layer(r).mean()):+.3f} decades"
+                        for k, r in cells.items())
+            for width, cells in rms.items()))
