@@ -151,38 +151,37 @@ def test_huge_portions_of_a_relu_network_die(claim):
 def test_dead_relu_units_stay_dead(claim):
     """it suffers from dying ReLu's, where some neurons only output 0"""
     spec, runs = claim.spec, _protocol(claim)
+    # Per seed: the share of units alive at initialization that output only 0 at the end, over the trained rates.
+    died = {name: died_share(arm.run)[[arm.relu(rate) for rate in arm.trained_rates]] for name, arm in runs.items()}
+    untrained = np.mean([died_share(arm.run)[arm.relu(0.0)] for arm in runs.values()], axis=0)
 
-    def pooled(arm, variants):
-        fates = unit_fates(arm.run)
-        followed, stayed = fates.followed[variants].sum(axis=0), fates.stayed_silent[variants].sum(axis=0)
-        return followed, stayed
+    def some_die(shares):
+        return mean_greater_by_t(shares, alpha=spec.alpha, beta=spec.beta, min_effect=spec.min_effect)
 
-    def stays(counts, alpha):
-        followed, stayed = counts
-        shares = stayed[followed > 0] / followed[followed > 0]
-        return mean_greater_by_t(shares, alpha=alpha, beta=spec.beta, min_effect=spec.min_effect, null=0.5)
-
-    relu = {name: pooled(arm, [arm.relu(rate) for rate in arm.trained_rates]) for name, arm in runs.items()}
-    leaky = {name: pooled(arm, [arm.leaky(rate) for rate in arm.high_rates]) for name, arm in runs.items()}
-    verdict = every_part_holds(per_setting(stays, relu), alpha=spec.alpha, split=INTERSECTION_UNION)
-    control = every_part_holds(per_setting(stays, leaky), alpha=spec.alpha, split=INTERSECTION_UNION)
+    verdict = some_die(np.concatenate(list(died.values())).mean(axis=0))
+    control = some_die(untrained)  # no update, so no unit can die in training: must not come out supported
+    fates = {name: unit_fates(arm.run) for name, arm in runs.items()}
+    relu_variants = {name: [arm.relu(rate) for rate in arm.trained_rates] for name, arm in runs.items()}
+    persistence = {name: (int(fates[name].stayed_silent[relu_variants[name]].sum()),
+                          int(fates[name].followed[relu_variants[name]].sum())) for name in runs}
     claim.assert_verdict(
-        verdict, control=("inactive leaky ReLU (0.01) units, same runs", control),
-        details={"relu_followed_per_seed": {n: c[0] for n, c in relu.items()},
-                 "relu_stayed_dead_per_seed": {n: c[1] for n, c in relu.items()},
-                 "leaky_followed_per_seed": {n: c[0] for n, c in leaky.items()},
-                 "leaky_stayed_inactive_per_seed": {n: c[1] for n, c in leaky.items()}},
-        findings=tuple(f"{name}: {int(c[1].sum())} of {int(c[0].sum())} ReLU units that died in training stayed dead"
-                       for name, c in relu.items()),
-        series=series.samples({f"{arm} {name}": _stayed_shares(counts)
-                               for arm, table in (("ReLU", relu), ("leaky", leaky)) for name, counts in table.items()},
-                              title="share of units that went silent in training and stayed silent, per seed",
-                              y_label="share of followed units", reference=0.5))
-
-
-def _stayed_shares(counts) -> list:
-    followed, stayed = counts
-    return (stayed[followed > 0] / followed[followed > 0]).tolist()
+        verdict, control=("learning rate 0: no training, so no unit can die", control),
+        details={"died_share_per_seed": {name: table.mean(axis=0) for name, table in died.items()},
+                 "died_share_by_rate": {name: dict(zip(map(str, runs[name].trained_rates), table.mean(axis=1)))
+                                        for name, table in died.items()},
+                 "untrained_died_share_per_seed": untrained,
+                 "silent_units_followed_and_staying_silent": {name: {"followed": followed, "stayed_silent": stayed}
+                                                              for name, (stayed, followed) in persistence.items()}},
+        findings=tuple(f"{name}: {100 * table.mean():.1f}% of ReLU units died in training and output only 0 at the end "
+                       f"(mean over its {table.shape[0]} trained rates and the seeds)" for name, table in died.items())
+        + tuple(f"{name}: of {followed} ReLU units that went silent in training before the last evaluation, "
+                f"{stayed} ({stayed / max(followed, 1):.0%}) stayed silent to the end (persistence is not this "
+                f"sentence's claim; the previous design decided it)"
+                for name, (stayed, followed) in persistence.items()),
+        series=series.samples({**{f"ReLU, {name}": table.mean(axis=0).tolist() for name, table in died.items()},
+                               "learning rate 0 (control)": untrained.tolist()},
+                              title="share of units alive at initialization that output only 0 after training",
+                              y_label="share of the network's units", reference=spec.min_effect))
 
 
 @pytest.mark.claim("ACT-LEAKY-REVIVES")
