@@ -64,27 +64,29 @@ def test_an_elu_stack_of_a_contrasts_size_leaves_the_domain(rng):
     assert leaves.decision == "supported" and leaves.p_value < ALPHA
 
 
+def _supported_with_the_std_on(rng, decide, bound: float, networks: int, layers: int) -> int:
+    """Of DRAWS stacks whose std lies exactly on `bound` at every layer (means at 0), how many `decide` supports."""
+    supported = 0
+    for _ in range(DRAWS):
+        mean = rng.normal(0, MEAN_NOISE, (networks, layers))
+        std = bound + rng.normal(0, VARIANCE_NOISE, (networks, layers))
+        supported += decide(mean, std, alpha=ALPHA, beta=BETA).decision == "supported"
+    return supported
+
+
 @pytest.mark.parametrize("networks", [16, NETWORKS])
 def test_a_std_on_the_domains_bound_is_falsely_in_the_domain_at_most_alpha_often(rng, networks):
     """At one layer with its std exactly on the lower bound (the least favourable case: other layers inside
     only lower the rate), 'in the domain' is supported at most alpha often; 16 and 64 networks as the claims."""
-    supported = 0
-    for _ in range(DRAWS):
-        mean = rng.normal(0, MEAN_NOISE, (networks, 1))
-        std = DOMAIN_BOUNDS["std"].low + rng.normal(0, VARIANCE_NOISE, (networks, 1))
-        supported += moments_in_domain_by_tost(mean, std, alpha=ALPHA, beta=BETA).decision == "supported"
-    assert supported <= ERROR_BOUND
+    low = DOMAIN_BOUNDS["std"].low
+    assert _supported_with_the_std_on(rng, moments_in_domain_by_tost, low, networks, 1) <= ERROR_BOUND
 
 
 def test_stds_on_the_domains_bound_falsely_leave_it_at_most_alpha_often(rng):
     """Every layer's std exactly on the upper bound: 'some layer leaves the domain' is supported at most alpha
     often (the Bonferroni level covers every layer at once), with a contrast arm's 4 networks."""
-    supported = 0
-    for _ in range(DRAWS):
-        mean = rng.normal(0, MEAN_NOISE, (CONTRAST_NETWORKS, 10))
-        std = DOMAIN_BOUNDS["std"].high + rng.normal(0, VARIANCE_NOISE, (CONTRAST_NETWORKS, 10))
-        supported += moments_leave_domain(mean, std, alpha=ALPHA, beta=BETA).decision == "supported"
-    assert supported <= ERROR_BOUND
+    high = DOMAIN_BOUNDS["std"].high
+    assert _supported_with_the_std_on(rng, moments_leave_domain, high, CONTRAST_NETWORKS, 10) <= ERROR_BOUND
 
 
 def test_a_bias_whose_offset_sits_on_the_margin_falsely_follows_the_map_at_most_alpha_often(rng):
