@@ -1,6 +1,7 @@
 """Claims of "Nonsaturating Activation Functions" about SELU itself: its constants, the theory of
 self-normalization, a 100-layer Keras stack, AlphaDropout, and the notebook's training experiment.
-Its four conditions are in test_selu_conditions.py; the shared domain and series in selu_domain.py."""
+Its four conditions are in test_selu_conditions.py; the shared stack and series in selu_domain.py, the decisions in
+verdicts/self_normalization.py."""
 from __future__ import annotations
 
 import numpy as np
