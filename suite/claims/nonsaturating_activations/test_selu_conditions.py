@@ -100,7 +100,7 @@ CNN_OPTIMIZERS = {"SGD(momentum=0.9) at 0.01": ("SGD", 0.01, {"momentum": 0.9}),
 
 
 @pytest.mark.claim("SELU-CONVOLUTIONAL")
-def test_selu_conv_stack_stays_near_zero_one(claim):
+def test_selu_guarantee_only_dense_but_can_improve_cnns(claim):
     """Only dense layers, but can improve convolutional neural nets as well."""
     sizes, spec = claim.sizes, claim.spec
     stacks = {}
@@ -124,16 +124,17 @@ def test_selu_conv_stack_stays_near_zero_one(claim):
                                          seed=claim.seed_for("bootstrap"))
 
     def only_dense(moments_by_size, alpha):
-        return every_part_holds(per_setting(leaves, moments_by_size), alpha=alpha, split=INTERSECTION_UNION)
+        """The guarantee covers dense layers only: some image size's conv stack leaves the domain."""
+        return some_part_holds(per_setting(leaves, moments_by_size), alpha=alpha)
 
     def can_improve(differences_by_optimizer, alpha):
         return some_part_holds(per_setting(lower_loss, differences_by_optimizer), alpha=alpha)
 
     verdict = every_part_holds({
-        "only dense layers (conv stacks leave the domain at every size)": functools.partial(only_dense, stacks),
+        "only dense layers (a conv stack leaves the domain at some image size)": functools.partial(only_dense, stacks),
         "can improve convolutional nets (SELU's CNN loss below ReLU's)":
             functools.partial(can_improve, {name: losses[1] - losses[0] for name, losses in loss.items()})},
-        alpha=spec.alpha)
+        alpha=spec.alpha, split=INTERSECTION_UNION)
     # Either null construction coming out supported would show a part that cannot go the other way.
     control = some_part_holds({
         "the dense stack leaves the domain": functools.partial(only_dense, {"dense": dense}),
