@@ -2,14 +2,16 @@
 
 `time_ratio_family` decides each comparison over builds where the level has them, else over rounds (the
 decisions of `verdicts.time_ratios`, re-exported here); a level holds when all its pairs do, the claim when all
-pairs hold at every deciding level on the deciding device, an intersection-union family (`verdicts.family`).
+pairs hold at every deciding level on the deciding device, an intersection-union family (`verdicts.family`),
+or, for advice that needs only one regime (`over_levels=SOME`), when every pair holds at some deciding level.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from verdicts.family import INTERSECTION_UNION, every_part_holds
+from verdicts.family import INTERSECTION_UNION, every_part_holds, some_part_holds
 from verdicts.record import Verdict
 from verdicts.time_ratios import (
     CHUNK_VALUES,
@@ -33,8 +35,10 @@ __all__ = [
     "CHUNK_VALUES", "MIN_BUILDS", "MIN_RESAMPLES", "MIN_TAIL_RESAMPLES", "RELATIONS", "TimingFamily",
     "build_log_ratios", "paired_log_ratios", "time_ratio_comparison", "time_ratio_family",
     "time_ratio_greater_by_builds", "time_ratio_greater_by_rounds", "time_ratio_within_margin_by_builds",
-    "time_ratio_within_margin_by_rounds", "wall_time_ratio_within_margin",
+    "time_ratio_within_margin_by_rounds", "wall_time_ratio_within_margin", "EVERY", "SOME",
 ]
+
+EVERY, SOME = "every", "some"  # over_levels: each pair must hold at every deciding level, or at some one
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,18 @@ class _Comparison:
 
 def time_ratio_family(replicates: Mapping[tuple, object], pairs: Sequence[tuple[str, str]], *, relation: str,
                       deciding_levels: Sequence[str], deciding_device: str, alpha: float, beta: float,
-                      min_effect: float, seed_for: Callable[[str], int]) -> TimingFamily:
+                      min_effect: float, seed_for: Callable[[str], int], over_levels: str = EVERY) -> TimingFamily:
     """Every pair (numerator, denominator) at every level on every device of `replicates`, which maps
     (device, level, activation) to its rounds (one series) or builds (a list of series).
 
     A level holds when all its pairs do; the claim when all pairs hold at every deciding level on the
     deciding device. Both are intersection-union families (verdicts.family): each comparison at alpha for
     support and at alpha split over its family for refutation (a deciding comparison's family is every pair
-    at every deciding level; a reported level's is its own pairs). `seed_for(stream)` seeds each bootstrap."""
+    at every deciding level; a reported level's is its own pairs). With `over_levels=SOME` a pair holds when
+    it holds at some deciding level (`some_part_holds`: support at alpha split over the levels, refutation
+    when every level refutes it) and the claim when every pair does. `seed_for(stream)` seeds each bootstrap."""
+    if over_levels not in (EVERY, SOME):
+        raise ValueError(f"over_levels must be {EVERY!r} or {SOME!r}, not {over_levels!r}")
     devices = list(dict.fromkeys(key[0] for key in replicates))
     levels = sorted({key[1] for key in replicates})
     if not deciding_levels or not set(deciding_levels) <= set(levels) or deciding_device not in devices:
@@ -102,12 +110,25 @@ def time_ratio_family(replicates: Mapping[tuple, object], pairs: Sequence[tuple[
             per_level[(device, level)] = every_part_holds(
                 {f"{a} / {b}": comparison for (a, b), comparison in comparisons.items()}, alpha=alpha,
                 split=INTERSECTION_UNION)
-            family = len(pairs) * (len(deciding_levels) if decides else 1)
+            family = len(pairs) * (len(deciding_levels) if decides and over_levels == EVERY else 1)
             records += [comparison.record(device, level, a, b, alpha, family)
                         for (a, b), comparison in comparisons.items()]
             if decides:
-                deciding.update({f"{level} {a} / {b}": comparison for (a, b), comparison in comparisons.items()})
+                for (a, b), comparison in comparisons.items():
+                    deciding[(level, f"{a} / {b}")] = comparison
     holds = "; ".join(f"{device} {level}: {verdict.decision}" for (device, level), verdict in per_level.items())
-    verdict = every_part_holds(deciding, alpha=alpha, split=INTERSECTION_UNION)
+    if over_levels == SOME:
+        by_pair = {}
+        for (level, pair), comparison in deciding.items():
+            by_pair.setdefault(pair, {})[level] = comparison
+        parts = {f"{pair} at some level": functools.partial(_at_some_level, by_level)
+                 for pair, by_level in by_pair.items()}
+    else:
+        parts = {f"{level} {pair}": comparison for (level, pair), comparison in deciding.items()}
+    verdict = every_part_holds(parts, alpha=alpha, split=INTERSECTION_UNION)
     return TimingFamily(verdict=verdict.noting(f"per level: {holds}"), per_level=per_level,
                         comparisons=tuple(records))
+
+
+def _at_some_level(by_level: Mapping[str, _Comparison], alpha: float):
+    return some_part_holds(dict(by_level), alpha=alpha)

@@ -106,3 +106,29 @@ def test_a_deciding_level_must_be_measured(rng):
         family(samples, [("elu", "relu")], ("inference",))
     with pytest.raises(ValueError, match="must be among the measured levels"):
         family(samples, [("elu", "relu")], ())
+
+
+def test_advice_needs_each_pair_at_some_level_only(rng):
+    """over_levels=SOME (SPEED-LEAKY-FOR-LATENCY): both rivals 1.3x slower in one regime and as fast in two
+    others hold at some level, so the family is supported where the every-level family is refuted; a rival
+    as fast as the reference in every regime refutes it."""
+    pairs = [("elu", "leaky"), ("selu", "leaky")]
+    regimes = ("mlp", "wide", "cnn")
+    one_regime = replicates(rng, {(CPU, "mlp"): {"elu": 1.0, "selu": 1.0, "leaky": 1.0},
+                                  (CPU, "wide"): {"elu": 1.0, "selu": 1.0, "leaky": 1.0},
+                                  (CPU, "cnn"): {"elu": 1.3, "selu": 1.3, "leaky": 1.0}}, by_builds=regimes)
+
+    def decided(samples, over_levels):
+        return time_ratio_family(samples, pairs, relation="greater", deciding_levels=regimes, deciding_device=CPU,
+                                 alpha=ALPHA, beta=BETA, min_effect=MARGIN, seed_for=seed_for,
+                                 over_levels=over_levels).verdict
+
+    assert decided(one_regime, "some").decision == "supported", decided(one_regime, "some").summary()
+    assert decided(one_regime, "every").decision == "refuted"
+    nowhere = replicates(rng, {(CPU, level): {"elu": 1.3, "selu": 1.0, "leaky": 1.0} for level in regimes},
+                         by_builds=regimes)
+    verdict = decided(nowhere, "some")
+    assert verdict.decision == "refuted", verdict.summary()
+    assert "deciding part: selu / leaky at some level" in verdict.notes
+    with pytest.raises(ValueError, match="over_levels"):
+        decided(one_regime, "most")
