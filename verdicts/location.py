@@ -26,12 +26,17 @@ def mean_greater_by_t(values, *, alpha: float, beta: float, min_effect: float, n
     x = _as_array(values) - null
     n = x.size
     se = x.std(ddof=1) / np.sqrt(n)
-    result = stats.ttest_1samp(x, 0.0, alternative="greater")
+    if se > 0:
+        result = stats.ttest_1samp(x, 0.0, alternative="greater")
+        statistic, p_value = float(result.statistic), float(result.pvalue)
+    else:  # every value equal (a control that is 0 by construction): the mean is known exactly
+        statistic = float(np.sign(x.mean()) * np.inf) if x.mean() != 0 else 0.0
+        p_value = 0.0 if x.mean() > 0 else 1.0
     t_crit = stats.t.ppf(1 - alpha, n - 1)
     low, high = x.mean() - t_crit * se, x.mean() + t_crit * se
     return Verdict(
         decision=three_way(low, high, min_effect), test="one-sided one-sample t-test",
-        statistic_name="t", statistic=float(result.statistic), p_value=float(result.pvalue),
+        statistic_name="t", statistic=statistic, p_value=p_value,
         alpha=alpha, beta=beta, effect_name=f"mean - {null:g}", effect=float(x.mean()),
         ci_low=float(low), ci_high=float(high), ci_level=1 - 2 * alpha, n=n, min_effect=min_effect,
         detectable_effect=detectable_shift(se, n - 1, alpha, beta),

@@ -24,6 +24,16 @@ def test_one_sample_t_supports_a_real_effect_and_refutes_none(rng, n):
     assert mean_greater_by_t(rng.normal(-1.0, 1, n), **design).decision == "refuted"
 
 
+def test_one_sample_t_on_constant_data_knows_its_mean_exactly():
+    """A control that is 0 by construction (no unit can die untrained): refuted with p = 1, not NaN; the
+    same constant above the margin is supported with p = 0."""
+    design = dict(alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT)
+    zeros = mean_greater_by_t(np.zeros(12), **design)
+    assert (zeros.decision, zeros.p_value, zeros.statistic) == ("refuted", 1.0, 0.0)
+    ones = mean_greater_by_t(np.ones(12), **design)
+    assert (ones.decision, ones.p_value) == ("supported", 0.0)
+
+
 def test_one_sample_t_is_inconclusive_when_underpowered(rng):
     verdict = mean_greater_by_t(rng.normal(0.3, 3, 5), alpha=ALPHA, beta=BETA, min_effect=MIN_EFFECT)
     assert verdict.decision == "inconclusive"
