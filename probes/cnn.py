@@ -23,6 +23,7 @@ import numpy as np
 
 from probes.datasets import Dataset
 from probes.keras_api import keras, tf
+from probes.seeding import tower_layer_seed
 
 KERNEL_SIDE = 3
 
@@ -47,21 +48,17 @@ class CNNRun:
     wall_time_s: float
 
 
-def layer_seed(seed: int, layer: int, draw: int) -> int:
-    """The initializer seed of a tower's layer `layer` (the head is layer `conv_layers`)."""
-    return (seed * 101 + layer + 7919 * draw) % 2**31
-
-
 def initial_weights(arm: ConvArm, seed: int, conv_layers: int, channels: int, classes: int, side: int) -> list:
     """One tower's initial kernels, [conv 1, ..., conv n, head], drawn as Keras Conv2D and Dense layers with
     these initializers and seeds would draw them (biases start at zero)."""
     kernels, fan_in = [], 1
     for index in range(conv_layers):
         template = keras.initializers.get(arm.kernel_initializer)
-        initializer = type(template).from_config({**template.get_config(), "seed": layer_seed(seed, index, arm.draw)})
+        seeded = {**template.get_config(), "seed": tower_layer_seed(seed, index, arm.draw)}
+        initializer = type(template).from_config(seeded)
         kernels.append(np.asarray(initializer((KERNEL_SIDE, KERNEL_SIDE, fan_in, channels), dtype="float32")))
         fan_in = channels
-    head = keras.initializers.GlorotUniform(seed=layer_seed(seed, conv_layers, arm.draw))
+    head = keras.initializers.GlorotUniform(seed=tower_layer_seed(seed, conv_layers, arm.draw))
     kernels.append(np.asarray(head((side * side * channels, classes), dtype="float32")))
     return kernels
 
@@ -143,7 +140,7 @@ def train_cnns(data: Dataset, arms, seeds, *, optimizer_name: str, learning_rate
     """Train one tower per (arm, seed) on `data`'s images together; see the module docstring."""
     started = time.perf_counter()
     arms, seeds = tuple(arms), tuple(int(s) for s in seeds)
-    keras.utils.set_random_seed(int(shuffle_seed) % 2**31)
+    keras.utils.set_random_seed(int(shuffle_seed) % 2**31)  # a claim seed, already below 2**31 - 1
     x_train, x_val = _images(data.x_train), _images(data.x_val)
     model = tower_model(arms, seeds, side=x_train.shape[1], classes=data.classes, conv_layers=conv_layers,
                         channels=channels)

@@ -9,6 +9,8 @@ number it feeds. None is better than another; all give valid, non-negative seeds
 - `keyed_seed`: one seed per named use (a stream, a layer, the batch order), the names hashed by CRC-32,
   the word reduced modulo SEED_LIMIT = 2**31 - 1, in [0, 2**31 - 1): the claim seeds' rule, a run's too.
 - `kernel_seed_and_data_rng`: a seed parted into two independent streams, weights and data.
+- `tower_layer_seed`: the small CNN towers' per-layer initializer seed (probes/cnn.py), an affine map of the
+  tower's seed, its layer and its draw rather than a hash: kept as its baselines were drawn.
 """
 from __future__ import annotations
 
@@ -42,3 +44,8 @@ def kernel_seed_and_data_rng(seed: int) -> tuple[int, np.random.Generator]:
     for the data."""
     kernel_stream, data_stream = np.random.SeedSequence(seed).spawn(2)
     return int(kernel_stream.generate_state(1)[0]), np.random.default_rng(data_stream)
+
+
+def tower_layer_seed(seed: int, layer: int, draw: int) -> int:
+    """The initializer seed of layer `layer` of a CNN tower drawn from `seed` (`draw` > 0: another draw)."""
+    return (seed * 101 + layer + 7919 * draw) % 2**31

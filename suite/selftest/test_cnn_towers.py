@@ -6,8 +6,9 @@ initialization and after a few SGD steps of the summed loss (float32 noise only)
 import numpy as np
 import pytest
 
-from probes.cnn import ConvArm, layer_seed, summed_cross_entropy, tower_model
+from probes.cnn import ConvArm, summed_cross_entropy, tower_model
 from probes.keras_api import keras
+from probes.seeding import tower_layer_seed as layer_seed
 
 ARMS = (ConvArm("selu", "lecun_normal"), ConvArm("relu", "he_normal", draw=1))
 SIDE, CLASSES, CONV_LAYERS, CHANNELS, BATCH = 8, 10, 3, 4, 16

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from probes.seeding import SEED_LIMIT, int31_seeds, kernel_seed_and_data_rng, keyed_seed, uint32_seeds
+from probes.seeding import (
+    SEED_LIMIT,
+    int31_seeds,
+    kernel_seed_and_data_rng,
+    keyed_seed,
+    tower_layer_seed,
+    uint32_seeds,
+)
 from pytest_deepclaims import seeds
 
 # np.random.SeedSequence(seed).generate_state(4), as probes/selu.py's redraw_kernels used it.
@@ -88,3 +95,10 @@ def test_kernel_seed_and_data_rng_are_the_two_spawned_streams(seed):
 def test_every_derived_seed_is_a_valid_keras_seed():
     assert 0 <= min(keyed_seed(s, "x") for s in range(200)) and max(keyed_seed(s, "x") for s in range(200)) < SEED_LIMIT
     assert int(int31_seeds(3, 500).max()) < 2**31 and seeds.SEED_LIMIT == SEED_LIMIT
+
+
+def test_tower_layer_seeds_are_the_cnn_towers_affine_seeds():
+    """probes/cnn.py's towers: seed * 101 + layer + 7919 * draw, modulo 2**31, as their runs were drawn."""
+    assert [tower_layer_seed(112017, layer, draw) for layer, draw in ((0, 0), (3, 0), (0, 1))] == [
+        11313717, 11313720, 11321636]
+    assert tower_layer_seed(2**31 - 1, 0, 0) == (2**31 - 1) * 101 % 2**31
