@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from probes.datasets import Dataset
+from probes.initializers import seeded_initializer
 from probes.keras_api import keras, tf
 from probes.seeding import tower_layer_seed
 
@@ -53,12 +54,10 @@ def initial_weights(arm: ConvArm, seed: int, conv_layers: int, channels: int, cl
     these initializers and seeds would draw them (biases start at zero)."""
     kernels, fan_in = [], 1
     for index in range(conv_layers):
-        template = keras.initializers.get(arm.kernel_initializer)
-        seeded = {**template.get_config(), "seed": tower_layer_seed(seed, index, arm.draw)}
-        initializer = type(template).from_config(seeded)
+        initializer = seeded_initializer(arm.kernel_initializer, tower_layer_seed(seed, index, arm.draw))
         kernels.append(np.asarray(initializer((KERNEL_SIDE, KERNEL_SIDE, fan_in, channels), dtype="float32")))
         fan_in = channels
-    head = keras.initializers.GlorotUniform(seed=tower_layer_seed(seed, conv_layers, arm.draw))
+    head = seeded_initializer("glorot_uniform", tower_layer_seed(seed, conv_layers, arm.draw))
     kernels.append(np.asarray(head((side * side * channels, classes), dtype="float32")))
     return kernels
 

@@ -157,6 +157,15 @@ def _values(value, field: str, *, length: int | None = None, of: str = "", missi
     return list(value)
 
 
+def _non_empty_list(value, field: str) -> list:
+    """`value` as a list (an array's values), which must be a non-empty sequence and not a string."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"{field}: a non-empty list")
+    return value
+
+
 def _labelled(value, field: str) -> Mapping:
     if not isinstance(value, Mapping) or not value:
         raise ValueError(f"{field}: a non-empty mapping of label to values")
@@ -164,11 +173,7 @@ def _labelled(value, field: str) -> Mapping:
 
 
 def _check_lines(spec, where: str) -> None:
-    x = spec.get("x")
-    if isinstance(x, np.ndarray):
-        x = x.tolist()
-    if isinstance(x, str) or not isinstance(x, Sequence) or not x:
-        raise ValueError(f"{where}x: a non-empty list")
+    x = _non_empty_list(spec.get("x"), f"{where}x")
     if not any(isinstance(value, str) for value in x):
         _values(x, f"{where}x", missing=False)
     for label, ys in _labelled(spec.get("lines"), f"{where}lines").items():
@@ -190,11 +195,7 @@ def _check_samples(spec, where: str) -> None:
 
 
 def _check_bars(spec, where: str) -> None:
-    labels = spec.get("labels")
-    if isinstance(labels, np.ndarray):
-        labels = labels.tolist()
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or not labels:
-        raise ValueError(f"{where}labels: a non-empty list")
+    labels = _non_empty_list(spec.get("labels"), f"{where}labels")
     _values(spec.get("values"), f"{where}values", length=len(labels), of="labels")
     if ("low" in spec) != ("high" in spec):
         raise ValueError(f"{where}{'high' if 'low' in spec else 'low'}: missing ('low' and 'high' come together)")

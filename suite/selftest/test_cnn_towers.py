@@ -7,17 +7,13 @@ import numpy as np
 import pytest
 
 from probes.cnn import ConvArm, summed_cross_entropy, tower_model
+from probes.initializers import seeded_initializer
 from probes.keras_api import keras
 from probes.seeding import tower_layer_seed as layer_seed
 
 ARMS = (ConvArm("selu", "lecun_normal"), ConvArm("relu", "he_normal", draw=1))
 SIDE, CLASSES, CONV_LAYERS, CHANNELS, BATCH = 8, 10, 3, 4, 16
 FLOAT32_AGREEMENT = 1e-4  # relative: three layers of float32 sums in another order
-
-
-def _seeded(name: str, seed: int):
-    template = keras.initializers.get(name)
-    return type(template).from_config({**template.get_config(), "seed": seed})
 
 
 def _keras_towers(seeds):
@@ -29,8 +25,8 @@ def _keras_towers(seeds):
             x = inputs
             for index in range(CONV_LAYERS):
                 x = keras.layers.Conv2D(CHANNELS, 3, padding="same", activation=arm.activation,
-                                        kernel_initializer=_seeded(arm.kernel_initializer,
-                                                                   layer_seed(seed, index, arm.draw)))(x)
+                                        kernel_initializer=seeded_initializer(arm.kernel_initializer,
+                                                                              layer_seed(seed, index, arm.draw)))(x)
             head = keras.initializers.GlorotUniform(seed=layer_seed(seed, CONV_LAYERS, arm.draw))
             outputs.append(keras.layers.Dense(CLASSES, kernel_initializer=head)(keras.layers.Flatten()(x)))
     return keras.Model(inputs, outputs)

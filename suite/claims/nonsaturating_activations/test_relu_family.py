@@ -151,8 +151,9 @@ def test_huge_portions_of_a_relu_network_die(claim):
 def test_dead_relu_units_stay_dead(claim):
     """it suffers from dying ReLu's, where some neurons only output 0"""
     spec, runs = claim.spec, _protocol(claim)
+    relu_variants = {name: [arm.relu(rate) for rate in arm.trained_rates] for name, arm in runs.items()}
     # Per seed: the share of units alive at initialization that output only 0 at the end, over the trained rates.
-    died = {name: died_share(arm.run)[[arm.relu(rate) for rate in arm.trained_rates]] for name, arm in runs.items()}
+    died = {name: died_share(arm.run)[relu_variants[name]] for name, arm in runs.items()}
     untrained = np.mean([died_share(arm.run)[arm.relu(0.0)] for arm in runs.values()], axis=0)
 
     def some_die(shares):
@@ -161,7 +162,6 @@ def test_dead_relu_units_stay_dead(claim):
     verdict = some_die(np.concatenate(list(died.values())).mean(axis=0))
     control = some_die(untrained)  # no update, so no unit can die in training: must not come out supported
     fates = {name: unit_fates(arm.run) for name, arm in runs.items()}
-    relu_variants = {name: [arm.relu(rate) for rate in arm.trained_rates] for name, arm in runs.items()}
     persistence = {name: (int(fates[name].stayed_silent[relu_variants[name]].sum()),
                           int(fates[name].followed[relu_variants[name]].sum())) for name in runs}
     claim.assert_verdict(
