@@ -18,6 +18,10 @@ import numpy as np
 from scipy import stats
 
 from verdicts.record import SUPPORTED, one_sided
+from verdicts.self_normalization import pooled_conv_parts
+
+# Claims of several parts whose pooled headline joins the parts' pooled decisions as the per-run test does.
+JOINT_POOLED = {"SELU-CONVOLUTIONAL": pooled_conv_parts}
 
 # The per-run consistency check fails a correct run with this probability. Chosen so that the check
 # itself meets the stability target of empirical claims: with a 1% false-fail rate a run agrees in at
@@ -112,6 +116,10 @@ def main(argv=None) -> int:
     parser.add_argument("--alpha", type=float, default=None,
                         help="the catalog's alpha (default: the recorded verdict's, which a family may have split)")
     parser.add_argument("--min-effect", type=float, default=None, help="the catalog's margin (default: the record's)")
+    parser.add_argument("--joint", action="store_true",
+                        help="decide a claim of several parts on its pooled parts, as its per-run test joins them")
+    parser.add_argument("--part", default=None,
+                        help="pool this part's effects (a claim of several parts records them round by round)")
     args = parser.parse_args(argv)
     document = json.loads(args.results.read_text(encoding="utf-8"))
     claim = next((c for c in document.get("claims", []) if c.get("id") == args.claim), None)
@@ -120,9 +128,24 @@ def main(argv=None) -> int:
         return 2
     alpha = claim["alpha"] if args.alpha is None else args.alpha
     min_effect = claim["min_effect"] if args.min_effect is None else args.min_effect
-    reference = pooled_reference(claim["calibration"]["effects"], alpha=alpha, min_effect=min_effect)
+    effects = claim["calibration"]["effects"]
+    if args.joint:
+        if args.claim not in JOINT_POOLED:
+            print(f"no joint pooled decision for {args.claim} (have: {sorted(JOINT_POOLED)})", file=sys.stderr)
+            return 2
+        verdict = JOINT_POOLED[args.claim](claim["calibration"]["parts"], alpha=alpha, beta=claim["beta"])
+        print(json.dumps(verdict.as_dict(), indent=1))
+        return 0
+    if args.part is not None:
+        parts = claim["calibration"].get("parts", {})
+        if args.part not in parts:
+            print(f"{args.results}: {args.claim} records no part {args.part!r} (parts: {sorted(parts)})", file=sys.stderr)
+            return 2
+        effects = parts[args.part]
+    reference = pooled_reference(effects, alpha=alpha, min_effect=min_effect)
     low, high = prediction_interval(reference)
-    print(json.dumps({**reference, "seeds_per_run": claim.get("sizes", {}).get("seeds"),
+    print(json.dumps({**reference, **({"part": args.part} if args.part else {}),
+                      "seeds_per_run": claim.get("sizes", {}).get("seeds"),
                       "prediction_low": low, "prediction_high": high}, indent=1))
     return 0
 

@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from verdicts.domain import Bounds, layers_within_bounds_by_tost, some_layer_outside_bounds
+from verdicts.family import INTERSECTION_UNION, every_part_holds, some_part_holds
+from verdicts.location import mean_greater_by_t
 from verdicts.record import Verdict
 from verdicts.theory import selu as theory
 
@@ -78,3 +80,39 @@ def beyond_float32_rounding(computed, closed_form) -> np.ndarray:
     want = np.asarray(closed_form, dtype=np.float64)
     rounding = FLOAT32_ULPS * (theory.SELU_SCALE * theory.SELU_ALPHA + np.abs(want))
     return np.abs(np.asarray(computed, dtype=np.float64) - want) - rounding
+
+
+CNN_MARGIN = 0.01  # nats of validation loss: the smallest CNN improvement that matters (SELU-CONVOLUTIONAL's (b))
+CONV_MARGIN_USE_PART = "16x16 conv stack: last layer's std margin use"
+CNN_DIFFERENCE_PART = "CNN validation loss ReLU minus SELU (Hodges-Lehmann), {optimizer}"
+
+
+def pooled_conv_parts(parts_by_round: dict, *, alpha: float, beta: float, cnn_margin: float = CNN_MARGIN) -> Verdict:
+    """`pooled_guarantee_only_dense_but_improves_cnns` on a calibration's per-round parts (results.json's
+    calibration.parts, named as CONV_MARGIN_USE_PART and CNN_DIFFERENCE_PART)."""
+    prefix = CNN_DIFFERENCE_PART.split("{")[0]
+    return pooled_guarantee_only_dense_but_improves_cnns(
+        parts_by_round[CONV_MARGIN_USE_PART],
+        {name.removeprefix(prefix): values for name, values in parts_by_round.items() if name.startswith(prefix)},
+        alpha=alpha, beta=beta, cnn_margin=cnn_margin)
+
+
+def pooled_guarantee_only_dense_but_improves_cnns(last_layer_margin_use, differences_by_optimizer, *, alpha: float,
+                                                  beta: float, cnn_margin: float) -> Verdict:
+    """SELU-CONVOLUTIONAL's two parts decided on pooled evidence, runs as the replicates: each run gives its
+    16x16 conv stack's last-layer std margin use (a fixed layer, so no selection over layers) and, per
+    optimizer, its CNN validation loss ReLU minus SELU (Hodges-Lehmann). (a) the stack leaves the domain:
+    the runs' mean margin use above 1 (one-sided t over runs); (b) SELU improves some optimizer's CNN by at
+    least `cnn_margin` (t over runs per optimizer, existential, alpha split over optimizers); the two joined
+    as the per-run test joins them (intersection-union)."""
+    def leaves(level):
+        return mean_greater_by_t(last_layer_margin_use, alpha=level, beta=beta, min_effect=0.0, null=1.0)
+
+    def improves(differences, level):
+        return mean_greater_by_t(differences, alpha=level, beta=beta, min_effect=cnn_margin)
+
+    return every_part_holds({
+        "only dense layers (the 16x16 conv stack's last layer outside the domain, over runs)": leaves,
+        "can improve convolutional nets (SELU's CNN loss below ReLU's, over runs)": lambda level: some_part_holds(
+            {name: (lambda lv, d=d: improves(d, lv)) for name, d in differences_by_optimizer.items()}, alpha=level)},
+        alpha=alpha, split=INTERSECTION_UNION)
