@@ -139,7 +139,8 @@ def main(argv=None) -> int:
     if args.part is not None:
         parts = claim["calibration"].get("parts", {})
         if args.part not in parts:
-            print(f"{args.results}: {args.claim} records no part {args.part!r} (parts: {sorted(parts)})", file=sys.stderr)
+            print(f"{args.results}: {args.claim} records no part {args.part!r} (parts: {sorted(parts)})",
+                  file=sys.stderr)
             return 2
         effects = parts[args.part]
     reference = pooled_reference(effects, alpha=alpha, min_effect=min_effect)
