@@ -44,17 +44,22 @@ def _gradient_rms_function(stack: DenseStack):
 
 
 def weight_gradient_rms(*, width: int, depth: int, activation: str, init: Init, classes: int, draws: int,
-                        batch: int, seed: int) -> np.ndarray:
+                        batch: int, seed: int, start: int = 0) -> np.ndarray:
     """Root-mean-square entry of dLoss/dW for every Dense kernel (hidden layers from the input up, then
-    the softmax head), one row per independently initialized network: shape (draws, depth + 1)."""
+    the softmax head), one row per independently initialized network: shape (draws - start, depth + 1).
+
+    `start` skips the first draws (their tasks are drawn and dropped, cheap in numpy), so draws start..draws-1
+    are the rows a call from 0 would give them: a sample measured in stages equals one measured at once."""
     stack = shared_stack(width, depth, activation, classes)
     rms = _gradient_rms_function(stack)
     layer_seeds, data = _streams(seed, draws, depth + 1)
     rows = []
-    for seeds in layer_seeds:
-        stack.redraw(init, seeds)
-        rows.append(np.asarray(rms(*_teacher_task(data, batch, width, classes)), dtype=float))
-    return np.array(rows)
+    for index, seeds in enumerate(layer_seeds):
+        task = _teacher_task(data, batch, width, classes)
+        if index >= start:
+            stack.redraw(init, seeds)
+            rows.append(np.asarray(rms(*task), dtype=float))
+    return np.array(rows).reshape(-1, depth + 1)
 
 
 @functools.cache

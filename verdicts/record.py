@@ -54,6 +54,8 @@ class Verdict:
     notes: tuple[str, ...] = field(default_factory=tuple)
     claim_id: str | None = None
     seed: int | None = None
+    # A group-sequential decision's stopping record (verdicts.sequential): stage, stages, n, n_planned, levels.
+    stage: dict | None = None
 
     def __post_init__(self):
         if self.decision not in DECISIONS:
@@ -61,6 +63,9 @@ class Verdict:
 
     def for_claim(self, claim_id: str, seed: int) -> Verdict:
         return dataclasses.replace(self, claim_id=claim_id, seed=seed)
+
+    def at_stage(self, stage: dict) -> Verdict:
+        return dataclasses.replace(self, stage=dict(stage))
 
     def noting(self, *notes: str) -> Verdict:
         return dataclasses.replace(self, notes=self.notes + tuple(notes))

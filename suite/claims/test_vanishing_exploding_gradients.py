@@ -15,6 +15,7 @@ from reports import series
 from verdicts.exact import with_contrasts
 from verdicts.family import BONFERRONI, every_part_holds
 from verdicts.location import mean_greater_by_t, mean_greater_by_welch
+from verdicts.sequential import StagedSample, decide_in_stages
 from verdicts.share import each_cause_a_part, shapley_share_by_fieller
 from verdicts.trend import ordered_by_page
 
@@ -27,13 +28,13 @@ PAGE_MIN_RHO = 0.5
 
 
 def _gradients(claim, activation: str, init: Init, stream: str, *, width: int | None = None,
-               batch: int | None = None) -> np.ndarray:
+               batch: int | None = None, start: int = 0, stop: int | None = None) -> np.ndarray:
     """Weight-gradient RMS of the hidden layers (bottom to top) of `draws` networks (of the claim's width
-    and batch unless given)."""
+    and batch unless given); `start`, `stop`: only draws start..stop-1, as a staged sample measures them."""
     s = claim.sizes
     rms = weight_gradient_rms(width=width or s["width"], depth=s["depth"], activation=activation, init=init,
-                              classes=s["classes"], draws=s["draws"], batch=batch or s["batch"],
-                              seed=claim.seed_for(stream))
+                              classes=s["classes"], draws=stop or s["draws"], batch=batch or s["batch"],
+                              seed=claim.seed_for(stream), start=start)
     return rms[:, : s["depth"]]
 
 
@@ -160,22 +161,37 @@ def test_sigmoid_and_old_init_cause_decay(claim):
               (True, True): ("both changed: tanh, glorot_uniform", "tanh", GLOROT_UNIFORM)}
     batches = dict(zip(sizes["widths"], sizes["batches"]))
     deciding = sizes["deciding_width"]  # Glorot & Bengio's 1000 units: the networks the sentence speaks of
-    rms = {width: {key: _gradients(claim, activation, init, f"{label}, width {width}", width=width, batch=batch)
-                   for key, (label, activation, init) in setups.items()} for width, batch in batches.items()}
-    # Instability per draw: how many decades the gradient RMS changes per layer, vanishing or exploding.
-    decay = {width: {key: np.abs(_decay_per_layer(r)) for key, r in cells.items()} for width, cells in rms.items()}
+    cells = {(width, key): (f"{label}, width {width}", activation, init, width)
+             for width in batches for key, (label, activation, init) in setups.items()}
     # The control's "change" redraws the unchanged networks: a cause that removes nothing by construction.
-    redrawn = {(a, True): np.abs(_decay_per_layer(_gradients(
-        claim, setups[(a, False)][1], STANDARD_NORMAL, f"{setups[(a, False)][0]}, drawn again, width {deciding}",
-        width=deciding, batch=batches[deciding]))) for a in (False, True)}
-    null_cells = {(False, False): decay[deciding][(False, False)], (True, False): decay[deciding][(True, False)],
-                  **redrawn}
+    cells.update({(deciding, "redrawn", a): (f"{setups[(a, False)][0]}, drawn again, width {deciding}",
+                                            setups[(a, False)][1], STANDARD_NORMAL, deciding) for a in (False, True)})
+    # Draws in stages (group-sequential): each stage measures only the draws the one before did not.
+    staged = {cell: StagedSample(lambda start, stop, stream=stream, activation=activation, init=init, width=width: (
+        _gradients(claim, activation, init, stream, width=width, batch=batches[width], start=start, stop=stop),))
+        for cell, (stream, activation, init, width) in cells.items()}
+
+    def rms_of(n):
+        return {cell: sample.first(n)[0] for cell, sample in staged.items()}
+
+    def instability(rms, width):
+        # How many decades the gradient RMS changes per layer, vanishing or exploding, per draw.
+        return {key: np.abs(_decay_per_layer(rms[(width, key)])) for key in setups}
+
     causes = ("the sigmoid", "the N(0, 1) initialization")
-    verdict = each_cause_a_part(decay[deciding], causes=causes, share=spec.min_effect, alpha=spec.alpha,
-                                beta=spec.beta)
+    verdict = decide_in_stages(
+        lambda n, level: each_cause_a_part(instability({cell: staged[cell].first(n)[0] for cell in staged
+                                                        if cell[0] == deciding}, deciding),
+                                           causes=causes, share=spec.min_effect, alpha=level, beta=spec.beta),
+        sizes["stages"], alpha=spec.alpha)
+    rms = rms_of(verdict.stage["n"])
+    decay = {width: instability(rms, width) for width in batches}
+    null_cells = {(False, False): decay[deciding][(False, False)], (True, False): decay[deciding][(True, False)],
+                  **{(a, True): np.abs(_decay_per_layer(rms[(deciding, "redrawn", a)])) for a in (False, True)}}
     control = shapley_share_by_fieller(null_cells, cause=1, share=spec.min_effect, alpha=spec.alpha, beta=spec.beta)
     shares = {width: [shapley_share_by_fieller(cells, cause=cause, share=spec.min_effect, alpha=spec.alpha,
                                                beta=spec.beta) for cause in (0, 1)] for width, cells in decay.items()}
+    rms = {width: {key: rms[(width, key)] for key in setups} for width in batches}
     labels = {key: label for key, (label, _, _) in setups.items()}
     claim.assert_verdict(
         verdict, control=("a null cause: the baseline drawn again", control),

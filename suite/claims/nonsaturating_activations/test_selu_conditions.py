@@ -27,6 +27,7 @@ from verdicts.self_normalization import (
     moments_in_domain_by_tost,
     moments_leave_domain,
 )
+from verdicts.sequential import StagedSample, decide_in_stages
 
 HALF_SCALE_LECUN = {"class_name": "VarianceScaling",
                     "config": {"scale": 0.5, "mode": "fan_in", "distribution": "truncated_normal"}}
@@ -194,12 +195,22 @@ def test_selu_needs_standardized_inputs(claim):
                for name, data in (("standardized", standardized), ("raw", raw))}
     inside = {name: inside_by_layer({"mean": m.mean, "std": m.std}, DOMAIN_BOUNDS) for name, m in at_init.items()}
     entering = {name: layers_to_enter({"mean": m.mean, "std": m.std}, DOMAIN_BOUNDS) for name, m in at_init.items()}
-    training_seeds = selu_domain.seeds(claim, "training", sizes["seeds"])
-    accuracy = {name: selu_domain.notebook_training(data, (selu_domain.SELU_NET,), training_seeds, sizes["epochs"],
-                                        f"{spec.id} on {data.name}").final("val_accuracy")[0]
-                for name, data in (("standardized", standardized), ("raw", raw))}
-    verdict = higher_by_paired_t(accuracy["standardized"], accuracy["raw"], alpha=spec.alpha, beta=spec.beta,
-                                 min_effect=spec.min_effect, diverged_score=0.0).noting(*(
+    training_seeds = selu_domain.seeds(claim, "training", sizes["stages"][-1])
+    datasets = (("standardized", standardized), ("raw", raw))
+    # Seeds in stages (group-sequential): each stage trains only the seeds the one before did not.
+    trained = StagedSample(lambda start, stop: tuple(
+        selu_domain.notebook_training(data, (selu_domain.SELU_NET,), training_seeds[start:stop], sizes["epochs"],
+                                      f"{spec.id} on {data.name}").final("val_accuracy")[0]
+        for _, data in datasets))
+
+    def decide(n, level):
+        standardized_accuracy, raw_accuracy = trained.first(n)
+        return higher_by_paired_t(standardized_accuracy, raw_accuracy, alpha=level, beta=spec.beta,
+                                  min_effect=spec.min_effect, diverged_score=0.0)
+
+    verdict = decide_in_stages(decide, sizes["stages"], alpha=spec.alpha)
+    accuracy = dict(zip((name for name, _ in datasets), trained.first(verdict.stage["n"])))
+    verdict = verdict.noting(*(
         f"at initialization, {name} inputs: the network enters the domain after "
         f"{np.median(inside[name].argmax(axis=1)):g} layers (median), is outside it at "
         f"{np.median((~inside[name]).sum(axis=1)):g} of {selu_domain.NOTEBOOK_DEPTH}, inside for good after "
