@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from probes.initializers import seeded_initializer
-from probes.keras_api import keras, tf
+from probes.keras_api import keras
+from probes.redraw import SeededKernels
 from probes.seeding import int31_seeds
 
 
@@ -53,6 +54,7 @@ class DenseStack:
         self.head = keras.layers.Dense(head_units) if head_units else None
         if self.head is not None:
             self.head.build((None, width))
+        self._redraws = {}  # per Init, the traced redraw of every kernel (probes.redraw)
 
     @property
     def dense_layers(self) -> list:
@@ -64,9 +66,12 @@ class DenseStack:
 
     def redraw(self, init: Init, seeds) -> None:
         """New kernels from `init`, one seed per Dense layer (hidden first, then the head); zero biases."""
-        for layer, seed in zip(self.dense_layers, seeds, strict=True):
-            layer.kernel.assign(init.make(int(seed))(tuple(layer.kernel.shape), dtype="float32"))
-            layer.bias.assign(tf.zeros_like(layer.bias))
+        key = (init.name, tuple(sorted(init.config.items())))
+        if key not in self._redraws:
+            layers = self.dense_layers
+            self._redraws[key] = SeededKernels([layer.kernel for layer in layers], [init.make(0)] * len(layers),
+                                               zeroed=[layer.bias for layer in layers])
+        self._redraws[key].draw(seeds)
 
     def trace(self, x):
         """Pre-activations and outputs of every hidden layer, and the head's output (or None)."""

@@ -6,12 +6,15 @@ independent networks measured by Keras's own layers, at the cost of one trace pe
 """
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from probes.keras_api import keras, tf
+from probes.redraw import SeededKernels
 from probes.seeding import uint32_seeds
 
 # Kernels a replicate redraws: (variable, its initializer) on a layer or on its recurrent cell.
@@ -79,16 +82,29 @@ class Network:
 def redraw_kernels(layers, seed: int, initializer=None) -> None:
     """Give every kernel a fresh draw seeded from `seed`, from its layer's own initializer or, when given,
     from `initializer` (a name or config that keras.initializers.get accepts) instead."""
+    _kernel_redraw(tuple(layers), _hashable(initializer)).draw(uint32_seeds(seed, len(_kernel_slots(layers))))
+
+
+def _kernel_slots(layers) -> list[tuple]:
     owners = [owner for layer in layers for owner in (layer, getattr(layer, "cell", None)) if owner is not None]
-    slots = [(owner, variable, init) for owner in owners for variable, init in _KERNELS
-             if getattr(owner, variable, None) is not None and hasattr(owner, init)]
-    override = keras.initializers.get(initializer) if initializer is not None else None
-    seeds = uint32_seeds(seed, len(slots))
-    for (owner, variable, init), layer_seed in zip(slots, seeds):
-        template = override if override is not None and variable == "kernel" else getattr(owner, init)
-        fresh = type(template).from_config({**template.get_config(), "seed": int(layer_seed)})
-        kernel = getattr(owner, variable)
-        kernel.assign(fresh(tuple(kernel.shape), dtype=kernel.dtype))
+    return [(owner, variable, init) for owner in owners for variable, init in _KERNELS
+            if getattr(owner, variable, None) is not None and hasattr(owner, init)]
+
+
+def _hashable(initializer):
+    """A name, or a config dict as a JSON string, so that each (layers, initializer) is traced once."""
+    return json.dumps(initializer, sort_keys=True) if isinstance(initializer, dict) else initializer
+
+
+@functools.lru_cache(maxsize=32)
+def _kernel_redraw(layers: tuple, initializer) -> SeededKernels:
+    override = None
+    if initializer is not None:
+        override = keras.initializers.get(json.loads(initializer) if initializer.startswith("{") else initializer)
+    slots = _kernel_slots(layers)
+    return SeededKernels([getattr(owner, variable) for owner, variable, _ in slots],
+                         [override if override is not None and variable == "kernel" else getattr(owner, init)
+                          for owner, variable, init in slots])
 
 
 class MomentsProbe:
