@@ -64,14 +64,15 @@ class DenseStack:
     def kernels(self) -> list:
         return [layer.kernel for layer in self.dense_layers]
 
-    def redraw(self, init: Init, seeds) -> None:
-        """New kernels from `init`, one seed per Dense layer (hidden first, then the head); zero biases."""
+    def redraw(self, init: Init, seeds, *, coming: int = 1) -> None:
+        """New kernels from `init`, one seed per Dense layer (hidden first, then the head); zero biases.
+        `coming`: the draws the caller is about to make, this one included (probes.redraw)."""
         key = (init.name, tuple(sorted(init.config.items())))
         if key not in self._redraws:
             layers = self.dense_layers
             self._redraws[key] = SeededKernels([layer.kernel for layer in layers], [init.make(0)] * len(layers),
                                                zeroed=[layer.bias for layer in layers])
-        self._redraws[key].draw(seeds)
+        self._redraws[key].draw(seeds, coming=coming)
 
     def trace(self, x):
         """Pre-activations and outputs of every hidden layer, and the head's output (or None)."""

@@ -50,8 +50,8 @@ def forward_moments(*, width: int, depth: int, activation: str, init: Init, draw
     kernel_seed, inputs = kernel_seed_and_data_rng(seed)
     layer_seeds = draw_seeds(kernel_seed, draws, depth)
     rows = []
-    for seeds in layer_seeds:
-        stack.redraw(init, seeds)
+    for index, seeds in enumerate(layer_seeds):
+        stack.redraw(init, seeds, coming=len(layer_seeds) - index)
         x = inputs.standard_normal((batch, width), dtype=np.float32)
         rows.append([np.asarray(value, dtype=float) for value in moments(tf.constant(x))])
     input_var, pre_var, pre_m2, post_var = (np.array(part) for part in zip(*rows))

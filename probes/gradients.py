@@ -57,7 +57,7 @@ def weight_gradient_rms(*, width: int, depth: int, activation: str, init: Init, 
     for index, seeds in enumerate(layer_seeds):
         task = _teacher_task(data, batch, width, classes)
         if index >= start:
-            stack.redraw(init, seeds)
+            stack.redraw(init, seeds, coming=len(layer_seeds) - index)
             rows.append(np.asarray(rms(*task), dtype=float))
     return np.array(rows).reshape(-1, depth + 1)
 
@@ -84,8 +84,8 @@ def backward_variances(*, width: int, depth: int, activation: str, init: Init, d
     variances = _backward_variances_function(stack)
     layer_seeds, data = _streams(seed, draws, depth)
     rows = []
-    for seeds in layer_seeds:
-        stack.redraw(init, seeds)
+    for index, seeds in enumerate(layer_seeds):
+        stack.redraw(init, seeds, coming=len(layer_seeds) - index)
         x = data.standard_normal((batch, width), dtype=np.float32)
         upstream = data.standard_normal((batch, width), dtype=np.float32)
         rows.append(np.asarray(variances(tf.constant(x), tf.constant(upstream)), dtype=float))
@@ -141,8 +141,8 @@ def sgd_relative_changes(*, width: int, depth: int, activation: str, init: Init,
     step = _sgd_step_function(stack, learning_rate)
     layer_seeds, data = _streams(seed, draws, depth + 1)
     rows = []
-    for seeds in layer_seeds:
-        stack.redraw(init, seeds)
+    for index, seeds in enumerate(layer_seeds):
+        stack.redraw(init, seeds, coming=len(layer_seeds) - index)
         before = [kernel.numpy() for kernel in stack.kernels]
         x, labels = _teacher_task(data, steps * batch, width, classes)
         for index in range(steps):

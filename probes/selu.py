@@ -79,10 +79,12 @@ class Network:
     time_as_layers: bool = False
 
 
-def redraw_kernels(layers, seed: int, initializer=None) -> None:
+def redraw_kernels(layers, seed: int, initializer=None, *, coming: int = 1) -> None:
     """Give every kernel a fresh draw seeded from `seed`, from its layer's own initializer or, when given,
-    from `initializer` (a name or config that keras.initializers.get accepts) instead."""
-    _kernel_redraw(tuple(layers), _hashable(initializer)).draw(uint32_seeds(seed, len(_kernel_slots(layers))))
+    from `initializer` (a name or config that keras.initializers.get accepts) instead. `coming`: the draws
+    the caller is about to make, this one included (probes.redraw)."""
+    redraw = _kernel_redraw(tuple(layers), _hashable(initializer))
+    redraw.draw(uint32_seeds(seed, len(redraw.variables)), coming=coming)
 
 
 def _kernel_slots(layers) -> list[tuple]:
@@ -119,10 +121,11 @@ class MomentsProbe:
         outputs = [output.numpy() for output in self._forward(tf.constant(inputs))]
         return list(np.moveaxis(outputs[0], 1, 0)) if self.network.time_as_layers else outputs
 
-    def activations(self, seed: int, batch: int, *, initializer=None, inputs=None) -> tuple[np.ndarray, list]:
+    def activations(self, seed: int, batch: int, *, initializer=None, inputs=None,
+                    coming: int = 1) -> tuple[np.ndarray, list]:
         """One replicate: redraw the kernels, draw a batch of inputs (standardized normal unless `inputs`
         draws them), run the network; returns the inputs and every measured activation."""
-        redraw_kernels(self.network.layers, seed, initializer)
+        redraw_kernels(self.network.layers, seed, initializer, coming=coming)
         draw = inputs or standardized_normal
         x = draw(np.random.default_rng(seed), (batch, *self.network.input_shape)).astype(np.float32)
         return x, self._activations(x)
@@ -131,8 +134,9 @@ class MomentsProbe:
             inputs: Callable[[np.random.Generator, tuple], np.ndarray] | None = None) -> LayerMoments:
         """The moments of every measured activation, one replicate per seed (see `activations`)."""
         rows, input_means, input_variances = [], [], []
-        for seed in seeds:
-            x, activations = self.activations(seed, batch, initializer=initializer, inputs=inputs)
+        for index, seed in enumerate(seeds):
+            x, activations = self.activations(seed, batch, initializer=initializer, inputs=inputs,
+                                              coming=len(seeds) - index)
             rows.append(_moments(activations))
             input_means.append(x.mean())
             input_variances.append(x.var())

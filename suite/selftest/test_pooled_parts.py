@@ -39,6 +39,8 @@ def test_calibration_keeps_each_part_round_by_round():
     summary = calibration_summary(rounds)["calibration"]
     assert summary["parts"] == {"a": [1.1, 1.05], "b": [0.02, None]}
     assert "parts" not in calibration_summary({0: {**rounds[0], "parts": {}}})["calibration"]
+    staged = calibration_summary({0: {**rounds[0], "stage": {"stage": 1, "n": 10}}, 1: rounds[1]})["calibration"]
+    assert staged["stages"] == [1, None] and staged["samples"] == [10, None]
 
 
 def test_a_reference_naming_a_part_checks_runs_on_that_part():
