@@ -73,6 +73,13 @@ def run_rows(claim: Mapping) -> list[tuple[str, str]]:
                      + (f", claim {number(claim['claim_seed'])}" if claim.get("claim_seed") is not None else "")),
             ("profile", str(claim.get("profile", "n/a")) + (f" ({sizes_text})" if sizes_text else "")),
             ("duration", f"{number(claim.get('duration_s'), 3)} s")]
+    stage = claim.get("stage")
+    if isinstance(stage, Mapping) and stage.get("stages"):
+        levels = ", ".join(number(level, 2) for level in stage.get("levels") or [])
+        rows.append(("sequential", f"stopped at stage {number(stage.get('stage'))} of {number(stage.get('stages'))}, "
+                     f"on {number(stage.get('n'))} of {number(stage.get('n_planned'))} samples "
+                     f"({stage.get('spending', '?')} spending of alpha {number(stage.get('alpha'))}: stage levels "
+                     f"{levels})"))
     calibration = claim.get("calibration")
     if isinstance(calibration, Mapping):
         rows.append(("calibration", f"{number(calibration.get('agreed'))} of {number(calibration.get('rounds'))} "

@@ -160,3 +160,14 @@ def test_the_compaction_rounds_coordinates_and_keeps_what_is_drawn():
     assert attributes and not [value for value in attributes if re.search(r"\d\.\d{2,}", value)]
     assert plot_svg.compact('<?xml?><svg><g><g id="unused"><path d="M 1.26 2.04 L 3 4" style="fill: red"/></g></g>'
                             "</svg>") == '<svg><path d="M1.3 2L3 4" style="fill:red"/></svg>'
+
+
+def test_a_sequential_decision_shows_where_it_stopped():
+    from reports.claim_view import run_rows
+
+    rows = dict(run_rows({"seed": 1, "duration_s": 2.0, "stage": {
+        "stage": 1, "stages": 2, "n": 15, "n_planned": 30, "levels": [0.00027, 0.0097],
+        "spending": "O'Brien-Fleming", "alpha": 0.01}}))
+    assert rows["sequential"] == ("stopped at stage 1 of 2, on 15 of 30 samples (O'Brien-Fleming spending of "
+                                  "alpha 0.01: stage levels 0.00027, 0.0097)")
+    assert "sequential" not in dict(run_rows({"seed": 1, "duration_s": 2.0}))
