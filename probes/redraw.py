@@ -9,8 +9,9 @@ generator's state to [seed, 0], which is what `keras.random` turns an integer se
 initializer draws. The draws are bit-identical to calling the initializer with `seed=int` (a self-test
 checks every initializer family the claims use), about 3.5 times faster per draw; but tracing a 100-layer
 draw costs about as much as 20 eager draws, so a caller says how many draws are coming and the traced path is
-taken only when at least TRACING_PAYS are (the draws are the same either way). Keras 2 (tf.keras) seeds its
-initializers another way; there it draws eagerly, as before.
+taken only when at least TRACING_PAYS are (the draws are the same either way). The first traced draw is
+checked against the eager one, kernel by kernel: a Keras whose seeding differs (Keras 2, tf.keras, seeds
+its initializers another way) keeps drawing eagerly, so the claims' numbers never depend on the path.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class SeededKernels:
             raise ValueError(f"{len(variables)} variables but {len(templates)} initializers")
         self.variables, self.templates, self.zeroed = list(variables), list(templates), list(zeroed)
         self._traced = None
+        self._untraceable = KERAS_MAJOR < 3
 
     def _assign_all(self, states):
         for index, (variable, generator, initializer) in enumerate(
@@ -54,16 +56,28 @@ class SeededKernels:
         seeds = [int(seed) for seed in seeds]
         if len(seeds) != len(self.variables):
             raise ValueError(f"{len(seeds)} seeds for {len(self.variables)} kernels")
-        if self._traced is None and KERAS_MAJOR >= 3 and coming >= TRACING_PAYS:
+        if self._traced is None and not self._untraceable and coming >= TRACING_PAYS:
             self._trace()
+            self._traced_draw(seeds)
+            if all(np.array_equal(np.asarray(variable), eager) for variable, eager in
+                   zip(self.variables, self._eager_draws(seeds))):
+                return
+            self._traced, self._untraceable = None, True  # this Keras seeds otherwise: draw eagerly from now on
         if self._traced is not None:
-            states = np.stack([np.array(seeds, dtype=np.int64), np.zeros(len(seeds), dtype=np.int64)], axis=1)
-            self._traced(tf.constant(states))
+            self._traced_draw(seeds)
             return
-        for variable, template, seed in zip(self.variables, self.templates, seeds):
-            variable.assign(_with_seed(template, seed)(tuple(variable.shape), dtype=variable.dtype))
+        for variable, draw in zip(self.variables, self._eager_draws(seeds)):
+            variable.assign(draw)
         for variable in self.zeroed:
             variable.assign(tf.zeros_like(variable))
+
+    def _traced_draw(self, seeds: list[int]) -> None:
+        states = np.stack([np.array(seeds, dtype=np.int64), np.zeros(len(seeds), dtype=np.int64)], axis=1)
+        self._traced(tf.constant(states))
+
+    def _eager_draws(self, seeds: list[int]):
+        for variable, template, seed in zip(self.variables, self.templates, seeds):
+            yield _with_seed(template, seed)(tuple(variable.shape), dtype=variable.dtype)
 
 
 def _with_seed(template, seed):

@@ -69,3 +69,18 @@ def test_it_refuses_a_seed_count_that_does_not_match():
     stack = DenseStack(4, 2, "tanh")
     with pytest.raises(ValueError, match="seeds for"):
         SeededKernels(stack.kernels, [Init("he_normal").make(0)] * 2).draw([1])
+
+
+def test_a_traced_draw_that_differs_from_the_eager_one_falls_back_to_eager_for_good(monkeypatch):
+    """A Keras that seeds its initializers otherwise (as tf.keras does) must not change a claim's numbers."""
+    stack = DenseStack(6, 2, "tanh")
+    templates = [Init("he_normal").make(0)] * 2
+    kernels = SeededKernels(stack.kernels, templates)
+    if KERAS_MAJOR >= 3:
+        traced_assign = kernels._assign_all
+        monkeypatch.setattr(kernels, "_assign_all", lambda states: [traced_assign(states),
+                                                                    stack.kernels[0].assign_add(np.ones((6, 6)))])
+    kernels.draw(SEEDS[:2], coming=TRACING_PAYS)
+    assert kernels._traced is None and kernels._untraceable
+    want = _eager(stack.kernels, templates, SEEDS[:2])
+    assert all(np.array_equal(w, kernel.numpy()) for w, kernel in zip(want, stack.kernels))
