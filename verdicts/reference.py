@@ -5,6 +5,7 @@ decided on the pooled evidence of many runs (its calibration: R runs of n seeds 
 checked for consistency with that reference instead of for a verdict its base seed happened to give.
 
     python -m verdicts.reference RESULTS.json CLAIM-ID   # the reference from a `--calibrate R` results file
+    python -m verdicts.reference B.json:10 D.json --claim ID --joint --alpha 0.05   # a claim of parts, pooled
 """
 from __future__ import annotations
 
@@ -109,40 +110,74 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
             "control_supported": control_supported, "failures": failures}
 
 
+def _calibration(path: str, claim_id: str) -> tuple[dict, dict]:
+    """`PATH` or `PATH:FIRST` (its rounds from FIRST on, counting from 0): the claim's record and its
+    calibration restricted to those rounds (per-round lists, `parts` included)."""
+    name, _, first = path.rpartition(":") if path.rpartition(":")[2].isdigit() else (path, "", "0")
+    document = json.loads(Path(name).read_text(encoding="utf-8"))
+    claim = next((c for c in document.get("claims", []) if c.get("id") == claim_id), None)
+    if claim is None or "calibration" not in claim:
+        raise LookupError(f"{name}: no calibration of {claim_id} (run it with --calibrate R)")
+    start = int(first)
+    calibration = {key: value[start:] for key, value in claim["calibration"].items() if isinstance(value, list)}
+    calibration["parts"] = {part: values[start:] for part, values in claim["calibration"].get("parts", {}).items()}
+    return claim, calibration
+
+
+def _pooled_rounds(paths, claim_id: str) -> tuple[dict, dict]:
+    """Several calibrations of one claim as one: their rounds in order (a part a file lacks counts as None)."""
+    loaded = [_calibration(path, claim_id) for path in paths]
+    effects = [effect for _, calibration in loaded for effect in calibration["effects"]]
+    names = sorted({part for _, calibration in loaded for part in calibration["parts"]})
+    parts = {part: [value for _, calibration in loaded
+                    for value in calibration["parts"].get(part, [None] * len(calibration["effects"]))]
+             for part in names}
+    return loaded[0][0], {"effects": effects, "parts": parts}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results", type=Path, help="a results.json written with --calibrate R")
-    parser.add_argument("claim", help="the claim id")
+    parser.add_argument("results", nargs="+",
+                        help="results.json files written with --calibrate R, pooled in order; PATH:FIRST keeps its "
+                             "rounds from FIRST on (counting from 0), to leave out rounds already seen; without "
+                             "--claim, the last one is the claim id (RESULTS CLAIM)")
+    parser.add_argument("--claim", default=None, help="the claim id")
     parser.add_argument("--alpha", type=float, default=None,
-                        help="the catalog's alpha (default: the recorded verdict's, which a family may have split)")
+                        help="the catalog's alpha (default: the recorded verdict's, which a family may have split; "
+                             "required with --joint)")
     parser.add_argument("--min-effect", type=float, default=None, help="the catalog's margin (default: the record's)")
     parser.add_argument("--joint", action="store_true",
                         help="decide a claim of several parts on its pooled parts, as its per-run test joins them")
+    parser.add_argument("--control", action="store_true", help="with --joint: decide the negative control's parts")
     parser.add_argument("--part", default=None,
                         help="pool this part's effects (a claim of several parts records them round by round)")
     args = parser.parse_args(argv)
-    document = json.loads(args.results.read_text(encoding="utf-8"))
-    claim = next((c for c in document.get("claims", []) if c.get("id") == args.claim), None)
-    if claim is None or "calibration" not in claim:
-        print(f"{args.results}: no calibration of {args.claim} (run it with --calibrate R)", file=sys.stderr)
+    if args.claim is None:
+        if len(args.results) < 2:
+            parser.error("give RESULTS... CLAIM, or --claim ID")
+        args.results, args.claim = args.results[:-1], args.results[-1]
+    try:
+        claim, calibration = _pooled_rounds(args.results, args.claim)
+    except LookupError as error:
+        print(error, file=sys.stderr)
         return 2
     alpha = claim["alpha"] if args.alpha is None else args.alpha
     min_effect = claim["min_effect"] if args.min_effect is None else args.min_effect
-    effects = claim["calibration"]["effects"]
+    effects = calibration["effects"]
     if args.joint:
-        if args.claim not in JOINT_POOLED:
-            print(f"no joint pooled decision for {args.claim} (have: {sorted(JOINT_POOLED)})", file=sys.stderr)
+        if args.claim not in JOINT_POOLED or args.alpha is None:
+            print(f"--joint needs --alpha (the catalog's) and a claim among {sorted(JOINT_POOLED)}", file=sys.stderr)
             return 2
-        verdict = JOINT_POOLED[args.claim](claim["calibration"]["parts"], alpha=alpha, beta=claim["beta"])
+        verdict = JOINT_POOLED[args.claim](calibration["parts"], alpha=alpha, beta=claim["beta"],
+                                           control=args.control)
         print(json.dumps(verdict.as_dict(), indent=1))
         return 0
     if args.part is not None:
-        parts = claim["calibration"].get("parts", {})
-        if args.part not in parts:
-            print(f"{args.results}: {args.claim} records no part {args.part!r} (parts: {sorted(parts)})",
+        if args.part not in calibration["parts"]:
+            print(f"{args.claim} records no part {args.part!r} (parts: {sorted(calibration['parts'])})",
                   file=sys.stderr)
             return 2
-        effects = parts[args.part]
+        effects = [value for value in calibration["parts"][args.part] if value is not None]
     reference = pooled_reference(effects, alpha=alpha, min_effect=min_effect)
     low, high = prediction_interval(reference)
     print(json.dumps({**reference, **({"part": args.part} if args.part else {}),

@@ -85,15 +85,27 @@ def beyond_float32_rounding(computed, closed_form) -> np.ndarray:
 CNN_MARGIN = 0.01  # nats of validation loss: the smallest CNN improvement that matters (SELU-CONVOLUTIONAL's (b))
 CONV_MARGIN_USE_PART = "16x16 conv stack: last layer's std margin use"
 CNN_DIFFERENCE_PART = "CNN validation loss ReLU minus SELU (Hodges-Lehmann), {optimizer}"
+# The negative control's parts, named as the claim's with this prefix: the dense stack in (a)'s place, SELU
+# retrained (SELU minus SELU from other seeds) in (b)'s.
+CONTROL_PREFIX = "control: "
 
 
-def pooled_conv_parts(parts_by_round: dict, *, alpha: float, beta: float, cnn_margin: float = CNN_MARGIN) -> Verdict:
+def pooled_conv_parts(parts_by_round: dict, *, alpha: float, beta: float, cnn_margin: float = CNN_MARGIN,
+                      control: bool = False) -> Verdict:
     """`pooled_guarantee_only_dense_but_improves_cnns` on a calibration's per-round parts (results.json's
-    calibration.parts, named as CONV_MARGIN_USE_PART and CNN_DIFFERENCE_PART)."""
-    prefix = CNN_DIFFERENCE_PART.split("{")[0]
+    calibration.parts, named as CONV_MARGIN_USE_PART and CNN_DIFFERENCE_PART), or with `control` on the
+    negative control's (CONTROL_PREFIX): the same decision, which must not come out supported there. Rounds
+    that did not record a part (None) are left out of it."""
+    lead = CONTROL_PREFIX if control else ""
+    prefix = lead + CNN_DIFFERENCE_PART.split("{")[0]
+
+    def recorded(values):
+        return [value for value in values if value is not None]
+
     return pooled_guarantee_only_dense_but_improves_cnns(
-        parts_by_round[CONV_MARGIN_USE_PART],
-        {name.removeprefix(prefix): values for name, values in parts_by_round.items() if name.startswith(prefix)},
+        recorded(parts_by_round[lead + CONV_MARGIN_USE_PART]),
+        {name.removeprefix(prefix): recorded(values) for name, values in parts_by_round.items()
+         if name.startswith(prefix)},
         alpha=alpha, beta=beta, cnn_margin=cnn_margin)
 
 

@@ -21,6 +21,7 @@ from verdicts.paired import higher_by_paired_t
 from verdicts.self_normalization import (
     CNN_DIFFERENCE_PART,
     CNN_MARGIN,
+    CONTROL_PREFIX,
     CONV_MARGIN_USE_PART,
     DOMAIN_BOUNDS,
     STD_BOUNDS,
@@ -146,11 +147,18 @@ def test_selu_guarantee_only_dense_but_can_improve_cnns(claim):
         "can improve convolutional nets (SELU's CNN loss below ReLU's)": functools.partial(can_improve, improvements)},
         alpha=spec.alpha, split=INTERSECTION_UNION)
     # Per-part effects, round by round in a calibration: the pooled reference is decided on them
-    # (verdicts.self_normalization.pooled_conv_parts); the 16x16 stack's last layer is a fixed layer.
-    margin_use = STD_BOUNDS.margin_used(float(np.nanmean(stacks["16x16"].std[:, -1])))
+    # (verdicts.self_normalization.pooled_conv_parts), and the pooled control on the control's parts, the
+    # dense stack and SELU retrained, through the same decision; the 16x16 stack's last layer is a fixed layer.
+    def last_layer_margin_use(moments):
+        return STD_BOUNDS.margin_used(float(np.nanmean(moments.std[:, -1])))
+
+    margin_use = last_layer_margin_use(stacks["16x16"])
     parts = {CONV_MARGIN_USE_PART: margin_use,
              **{CNN_DIFFERENCE_PART.format(optimizer=name): lower_loss(d, spec.alpha).effect
-                for name, d in improvements.items()}}
+                for name, d in improvements.items()},
+             CONTROL_PREFIX + CONV_MARGIN_USE_PART: last_layer_margin_use(dense),
+             **{CONTROL_PREFIX + CNN_DIFFERENCE_PART.format(optimizer=name):
+                lower_loss(losses[2] - losses[0], spec.alpha).effect for name, losses in loss.items()}}
     # Either null construction coming out supported would show a part that cannot go the other way.
     control = some_part_holds({
         "the dense stack leaves the domain": functools.partial(only_dense, {"dense": dense}),
@@ -167,6 +175,8 @@ def test_selu_guarantee_only_dense_but_can_improve_cnns(claim):
         verdict, control=("the dense stack, and SELU against SELU retrained", control),
         series=plots, parts=parts, watched=margin_use,
         details={"conv_stacks": {name: selu_domain.summary(m) for name, m in stacks.items()},
+                 "networks_not_finite": {name: int((~np.isfinite(m.std).all(axis=1)).sum())
+                                         for name, m in {**stacks, "dense": dense}.items()},
                  "dense_control": selu_domain.summary(dense),
                  "cnn_val_loss": {name: {f"{arm.activation}{' again' if arm.draw else ''}": losses[i] for i, arm in
                                          enumerate(CNN_ARMS)} for name, losses in loss.items()},
