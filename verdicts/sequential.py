@@ -11,9 +11,16 @@ refutation, a false "negligible") only if some stage's level-alpha_k decision wa
 probability is at most the sum of the stage levels, A(1) = alpha (Bonferroni over stages). This ignores the
 positive correlation between stages, which exact boundaries would use to leave the last stage a little more
 (2 stages at half the sample decide at 0.0056 then 0.0444 here), but it needs no normal approximation of
-the statistic, so it holds for every decision in verdicts/: t and rank tests, families of them, the
-domain's per-layer TOSTs. O'Brien-Fleming's shape spends almost nothing early: a claim far from its margin
-stops at the first stage, one near it keeps nearly all of alpha for the full sample.
+the statistic: it holds for any decision that keeps its own level at each stage's alpha_k and size, as t
+tests, Fieller intervals and exact rank p-values do. It does not hold for an interval read off a bootstrap
+with too few resamples for alpha_k (a percentile at 0.0056 of 2000 resamples rests on 11 of them): such a
+decision (the Hodges-Lehmann intervals of verdicts.location) is not staged unless it resamples at least
+20 / alpha_k times. O'Brien-Fleming's shape spends almost nothing early: a claim far from its margin stops
+at the first stage, one near it keeps nearly all of alpha for the full sample.
+
+A stage stops on "supported" too, which includes a non-rejection (the effect not shown below its margin): a
+later stage might have shown it negligible. That is the one-shot design's reading at that stage's level,
+and the claims staged so far sit far above their margins.
 
 Power: the last stage decides at alpha_K < alpha, so what it can detect is a little more than the one-shot
 design's; its record says so (its `detectable_effect` is computed at alpha_K). Stopping early never changes

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from verdicts.paired import higher_by_paired_t
+from verdicts.power import detectable_shift
 from verdicts.record import INCONCLUSIVE, NEGLIGIBLE, REFUTED, SUPPORTED, Verdict
 from verdicts.sequential import (
     OBRIEN_FLEMING,
@@ -85,12 +86,30 @@ def test_paired_t_in_stages_errs_at_most_alpha(difference, wrong):
     assert errors <= _bound(STANDARDIZED["alpha"]), f"{errors} wrong of {DRAWS}"
 
 
+def test_the_simulation_would_catch_stages_that_do_not_spend_alpha():
+    """The same two looks, each at the full alpha (no spending): false supports exceed the bound."""
+    rng = np.random.default_rng(24)
+    n, first = STANDARDIZED["stages"][-1], STANDARDIZED["stages"][0]
+    false = 0
+    for _ in range(DRAWS):
+        raw = rng.uniform(0.5, 0.8, n)
+        standardized = raw + rng.normal(0.0, STANDARDIZED["sd"], n)
+        looks = [higher_by_paired_t(standardized[:k], raw[:k], alpha=STANDARDIZED["alpha"], beta=STANDARDIZED["beta"],
+                                    min_effect=STANDARDIZED["margin"], diverged_score=0.0) for k in (first, n)]
+        decided = next((look for look in looks if look.decision != INCONCLUSIVE), looks[-1])
+        false += decided.decision in (SUPPORTED, NEGLIGIBLE)
+    assert false > _bound(STANDARDIZED["alpha"]), f"only {false} false supports without spending"
+
+
 def test_paired_t_in_stages_keeps_its_power_and_stops_early_when_clear():
     rng = np.random.default_rng(22)
-    # The last stage's own detectable effect (at its level, 0.0444) is what the record states as power.
-    detectable = _paired_run(rng, 0.0).detectable_effect
-    runs = [_paired_run(rng, STANDARDIZED["margin"] + detectable) for _ in range(500)]
-    assert sum(r.decision == SUPPORTED for r in runs) >= 500 * (1 - STANDARDIZED["beta"]) - 20
+    # The power the record states: the last stage's detectable effect at its own level (0.0444), from the
+    # design's spread, not one run's.
+    last = stage_levels(STANDARDIZED["alpha"], STANDARDIZED["stages"])[-1]
+    n = STANDARDIZED["stages"][-1]
+    detectable = detectable_shift(STANDARDIZED["sd"] / np.sqrt(n), n - 1, last, STANDARDIZED["beta"])
+    runs = [_paired_run(rng, detectable) for _ in range(1000)]
+    assert sum(r.decision == SUPPORTED for r in runs) >= 1000 * (1 - STANDARDIZED["beta"]) - 30
     clear = [_paired_run(rng, 0.15) for _ in range(500)]  # the claim's size of effect
     assert sum(r.stage["stage"] == 1 for r in clear) > 250 and all(r.decision == SUPPORTED for r in clear)
 
@@ -112,12 +131,17 @@ def _share_run(rng, m00, m01, m10, m11):
 
 
 def test_shapley_shares_in_stages_err_at_most_alpha():
+    """At the least favourable null, the initialization's share exactly at the threshold, 0.1 of a 0.2 decay:
+    (1/2)[(0.2 - m01) + (m10 - m11)] / 0.2 = 0.1 with m01 = 0.18, m10 = m11 + 0.02. A false support and a
+    false refutation (shown below the threshold it sits on) each stay within alpha. (The conjunction of two
+    causes puts the false-support rate near alpha / 2, so 2000 draws could not tell a design that does not
+    spend alpha from one that does; the paired t test above shows the simulation can.)"""
     rng = np.random.default_rng(23)
-    # Least favourable for a false support: the initialization's share exactly at the threshold, 0.1 of a
-    # 0.2 decay: (1/2)[(0.2 - m01) + (m10 - m11)] / 0.2 = 0.1 with m01 = 0.18, m10 = m11 + 0.02.
-    at_threshold = sum(_share_run(rng, 0.2, 0.18, 0.04, 0.02).decision in (SUPPORTED, NEGLIGIBLE)
-                       for _ in range(DRAWS))
-    assert at_threshold <= _bound(SHARES["alpha"]), f"{at_threshold} false supports of {DRAWS}"
+    decisions = [_share_run(rng, 0.2, 0.18, 0.04, 0.02).decision for _ in range(DRAWS)]
+    supported = sum(d in (SUPPORTED, NEGLIGIBLE) for d in decisions)
+    refuted = sum(d in (REFUTED, NEGLIGIBLE) for d in decisions)
+    assert supported <= _bound(SHARES["alpha"]), f"{supported} false supports of {DRAWS}"
+    assert refuted <= _bound(SHARES["alpha"]), f"{refuted} false refutations of {DRAWS}"
     # And for a false refutation: both shares well above it (0.5 each), refuted or negligible never.
     clear = [_share_run(rng, 0.2, 0.1, 0.1, 0.0) for _ in range(500)]
     assert not any(r.decision in (REFUTED, NEGLIGIBLE) for r in clear)
