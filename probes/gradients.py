@@ -145,8 +145,8 @@ def sgd_relative_changes(*, width: int, depth: int, activation: str, init: Init,
         stack.redraw(init, seeds, coming=len(layer_seeds) - index)
         before = [kernel.numpy() for kernel in stack.kernels]
         x, labels = _teacher_task(data, steps * batch, width, classes)
-        for index in range(steps):
-            step(x[index * batch:(index + 1) * batch], labels[index * batch:(index + 1) * batch])
+        for step_index in range(steps):
+            step(x[step_index * batch:(step_index + 1) * batch], labels[step_index * batch:(step_index + 1) * batch])
         rows.append([np.linalg.norm(kernel.numpy() - start) / np.linalg.norm(start)
                      for kernel, start in zip(stack.kernels, before)])
     return np.array(rows)

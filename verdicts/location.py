@@ -95,7 +95,10 @@ def _shift_two_sample(a, b):
     return float(np.median(np.subtract.outer(a, b)))
 
 
-def _shift_paired(d):
+def hodges_lehmann_paired(differences) -> float:
+    """The Hodges-Lehmann estimate of paired differences' centre (the median of the Walsh averages): the
+    effect `shift_greater_by_wilcoxon` reports, without its test or its bootstrap interval."""
+    d = np.asarray(differences, dtype=float).ravel()
     walsh = np.add.outer(d, d)[np.triu_indices(d.size)] / 2
     return float(np.median(walsh))
 
@@ -122,12 +125,12 @@ def shift_greater_by_wilcoxon(differences, *, alpha: float, beta: float, min_eff
     """Wilcoxon signed-rank test that paired `differences` are centred above 0."""
     d = _as_array(differences)
     result = stats.wilcoxon(d, alternative="greater")
-    low, high = _hodges_lehmann_interval(_shift_paired, (d,), alpha, seed)
+    low, high = _hodges_lehmann_interval(hodges_lehmann_paired, (d,), alpha, seed)
     decision = _rank_decision(result.pvalue, alpha, high, min_effect)
     return Verdict(
         decision=decision, test="one-sided Wilcoxon signed-rank test", statistic_name="W",
         statistic=float(result.statistic), p_value=float(result.pvalue), alpha=alpha, beta=beta,
-        effect_name="Hodges-Lehmann median difference", effect=_shift_paired(d), ci_low=low,
+        effect_name="Hodges-Lehmann median difference", effect=hodges_lehmann_paired(d), ci_low=low,
         ci_high=high, ci_level=1 - 2 * alpha, n=d.size, min_effect=min_effect,
         detectable_effect=rank_detectable_shift(d.std(ddof=1) / np.sqrt(d.size), alpha, beta),
     )
