@@ -24,10 +24,15 @@ from verdicts.self_normalization import pooled_conv_parts
 # Claims of several parts whose pooled headline joins the parts' pooled decisions as the per-run test does.
 JOINT_POOLED = {"SELU-CONVOLUTIONAL": pooled_conv_parts}
 
-# The per-run consistency check fails a correct run with this probability. Chosen so that the check
-# itself meets the stability target of empirical claims: with a 1% false-fail rate a run agrees in at
-# least 19 of 20 fresh seeds with probability 0.98 (at 5% only 0.74).
-CONSISTENCY_ALPHA = 0.01
+# The per-run consistency checks of all pooled claims fail a correct suite run with at most this probability
+# together. A run on another CPU is, for a chaotic training, a fresh draw of every pooled claim at once
+# (float rounding differs between CPU kernels: ACT-HIGH-LEAK-BETTER's base seed gives 0.0567 on one 2-core
+# machine type and 0.0655 on another), so the budget is split over the gates (Bonferroni), not spent by each.
+CONSISTENCY_FAMILY_ALPHA = 0.01
+# The catalog's claims with a pooled reference (a self-test checks that this counts them all).
+POOLED_GATES = 7
+# One claim's false-fail rate: with it a run agrees in 20 of 20 fresh seeds with probability 0.97.
+CONSISTENCY_ALPHA = CONSISTENCY_FAMILY_ALPHA / POOLED_GATES
 # A negative control drawn from a true null comes out supported at its test's level by construction (5% of
 # runs at alpha 0.05), which would fail correct runs as often. A run fails on its control when the control
 # is supported at this level (p below it; an exact control, with no p-value, whenever it is supported), so
@@ -81,7 +86,7 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
         headline = reference["verdict"]
         if not consistency["consistent"]:
             failures.append(f"effect {effect if effect is None else format(effect, '.4g')} lies outside the pooled "
-                            f"reference's {consistency['prediction_level']:.0%} prediction interval "
+                            f"reference's {consistency['prediction_level']:.2%} prediction interval "
                             f"[{consistency['prediction_low']:.4g}, {consistency['prediction_high']:.4g}] for one run")
     else:
         headline = decision

@@ -15,7 +15,14 @@ import pytest
 from pytest_deepclaims import catalog, revisions, stability
 from verdicts.location import mean_greater_by_t
 from verdicts.reading import plain_reading
-from verdicts.reference import CONSISTENCY_ALPHA, judge_run, pooled_reference, prediction_interval
+from verdicts.reference import (
+    CONSISTENCY_ALPHA,
+    CONSISTENCY_FAMILY_ALPHA,
+    POOLED_GATES,
+    judge_run,
+    pooled_reference,
+    prediction_interval,
+)
 
 ALPHA, BETA, MARGIN = 0.05, 0.2, 0.1
 
@@ -148,3 +155,11 @@ def test_a_statistical_control_fails_a_run_only_below_the_control_level_and_an_e
     assert shown["control_supported"] and "negative control" in shown["failures"][0]
     exact = judge_run("supported", 1.0, expected="supported", control_decision="supported", control_p_value=None)
     assert exact["control_supported"]
+
+
+def test_the_consistency_budget_is_split_over_every_pooled_gate_of_the_catalog():
+    """A machine change redraws every pooled claim at once: the gates share one family-wise budget, so
+    POOLED_GATES must count them all (a new pooled claim without raising it would overspend)."""
+    pooled = [claim for claim in catalog.load_catalog().values() if claim.reference is not None]
+    assert POOLED_GATES == len(pooled)
+    assert CONSISTENCY_ALPHA * len(pooled) <= CONSISTENCY_FAMILY_ALPHA + 1e-15
