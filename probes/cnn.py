@@ -6,9 +6,9 @@ own loss (Keras optimizers update elementwise) and one `fit` trains them all, wi
 tower (paired comparisons by seed). Each tower: `conv_layers` Conv2D-equivalent 3x3 'same' layers of
 `channels` filters with the arm's activation and kernel initializer, then a Dense softmax-logit head.
 
-The towers of one arm run as one grouped program (`ConvTowers`): a 3x3 'same' convolution is the sum over
-the nine shifted copies of the zero-padded input times the kernel's nine taps, computed for every tower at
-once with one einsum per layer. Separate Keras Conv2D layers per tower (and Conv2D(groups=...), which TF
+The towers of one arm run as one grouped program (`ConvTowers`): a 3x3 'same' convolution is each position's
+3x3 neighbourhood of the zero-padded maps times the kernel, computed for every tower at once with one batched
+matmul per layer (towers as the batch). Separate Keras Conv2D layers per tower (and Conv2D(groups=...), which TF
 does not run on CPU) cost one kernel launch per tower and layer; this is the same function with the same
 initial weights (suite/selftest/test_cnn_towers.py checks it against Keras Conv2D towers) at a fraction of
 the time. Validation loss and accuracy are computed per tower from its logits; a tower whose validation loss
@@ -86,22 +86,27 @@ class ConvTowers(keras.layers.Layer):
                                                initializer="zeros"))
         super().build(input_shape)
 
-    def _taps(self, x):
-        """The nine shifted copies of the zero-padded maps, stacked on axis 3: [batch, side, side, 9, ...]."""
+    def _patches(self, h):
+        """[towers, batch, side, side, c] maps -> [towers, batch * side * side, 9 * c]: each position's 3x3
+        neighbourhood of the zero-padded maps, tap-major (the kernels' [towers, 9, c, out] order flattened)."""
         pad = KERNEL_SIDE // 2
-        padded = tf.pad(x, [[0, 0], [pad, pad], [pad, pad]] + [[0, 0]] * (len(x.shape) - 3))
-        return tf.stack([padded[:, row:row + self.side, column:column + self.side]
-                         for row in range(KERNEL_SIDE) for column in range(KERNEL_SIDE)], axis=3)
+        padded = tf.pad(h, [[0, 0], [0, 0], [pad, pad], [pad, pad], [0, 0]])
+        taps = tf.concat([padded[:, :, row:row + self.side, column:column + self.side]
+                          for row in range(KERNEL_SIDE) for column in range(KERNEL_SIDE)], axis=-1)
+        return tf.reshape(taps, [len(self.seeds), -1, KERNEL_SIDE * KERNEL_SIDE * h.shape[-1]])
 
     def call(self, images):
-        h = tf.einsum("bhwkc,skco->bhwso", self._taps(images), self.kernels[0])  # the input is shared
-        h = self.activation(h + self.biases[0])
-        for index in range(1, self.conv_layers):
-            h = self.activation(tf.einsum("bhwksc,skco->bhwso", self._taps(h), self.kernels[index])
-                                + self.biases[index])
-        flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2, 4]),  # per tower, flattened as Keras's Flatten does
-                          [-1, len(self.seeds), self.side * self.side * self.channels])
-        return tf.einsum("bsf,sfo->bso", flat, self.kernels[-1]) + self.biases[-1]
+        # Tower-major throughout, so that each layer is one batched matmul over the towers (about 1.6x faster
+        # under XLA on the CPU than an einsum over taps in batch-major layout; the same sums in another order).
+        towers = len(self.seeds)
+        h = tf.broadcast_to(images[None], [towers, *tf.unstack(tf.shape(images))])  # the input is shared
+        maps = tf.shape(h)[:4]
+        for index in range(self.conv_layers):
+            kernel = tf.reshape(self.kernels[index], [towers, -1, self.channels])
+            h = self.activation(tf.matmul(self._patches(h), kernel) + self.biases[index][:, None, :])
+            h = tf.reshape(h, tf.concat([maps, [self.channels]], axis=0))
+        flat = tf.reshape(h, [towers, -1, self.side * self.side * self.channels])  # as Keras's Flatten orders it
+        return tf.transpose(tf.matmul(flat, self.kernels[-1]) + self.biases[-1][:, None, :], [1, 0, 2])
 
 
 def summed_cross_entropy(labels, logits):
@@ -144,7 +149,7 @@ def train_cnns(data: Dataset, arms, seeds, *, optimizer_name: str, learning_rate
     model = tower_model(arms, seeds, side=x_train.shape[1], classes=data.classes, conv_layers=conv_layers,
                         channels=channels)
     optimizer = getattr(keras.optimizers, optimizer_name)(learning_rate=learning_rate, **(optimizer_config or {}))
-    # XLA fuses the taps' pads, slices and einsums: about 1.5x faster on the CPU, the same numbers to float32.
+    # XLA fuses the patches' pads, slices and reshapes into the matmuls: about 2.6x faster on the CPU than without.
     model.compile(optimizer=optimizer, loss=summed_cross_entropy, jit_compile=True)
     model.fit(x_train, data.y_train, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     logits = np.asarray(model.predict(x_val, batch_size=512, verbose=0))

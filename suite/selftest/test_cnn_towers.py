@@ -1,4 +1,4 @@
-"""`probes.cnn` trains every (arm, seed) tower as one grouped program (nine shifted taps and one einsum per
+"""`probes.cnn` trains every (arm, seed) tower as one grouped program (3x3 patches and one batched matmul per
 layer). Checked here against the plain construction it replaces: one Keras model of separate Conv2D 3x3
 'same' + Dense towers with the same seeded initializers. Same initial weights, so the logits must agree at
 initialization and after a few SGD steps of the summed loss (float32 noise only). Uses TensorFlow; seconds.
