@@ -24,15 +24,24 @@ from verdicts.self_normalization import pooled_conv_parts
 # Claims of several parts whose pooled headline joins the parts' pooled decisions as the per-run test does.
 JOINT_POOLED = {"SELU-CONVOLUTIONAL": pooled_conv_parts}
 
-# The per-run consistency checks of all pooled claims fail a correct suite run with at most this probability
-# together. A run on another CPU is, for a chaotic training, a fresh draw of every pooled claim at once
-# (float rounding differs between CPU kernels: ACT-HIGH-LEAK-BETTER's base seed gives 0.0567 on one 2-core
-# machine type and 0.0655 on another), so the budget is split over the gates (Bonferroni), not spent by each.
+# The per-run consistency checks of the pooled claims decided on trained or drawn networks fail a correct suite
+# run with at most this probability together: one run of the suite faces all of them, so at 1% each it would
+# fail about 1 correct run in 20 (Bonferroni over the gates). A fixed base seed that sits in its reference's
+# tail makes this matter: ACT-HIGH-LEAK-BETTER's gives 0.0567 on one 2-core machine type and 0.0655 on another
+# (float rounding differs between CPU kernels and a long training amplifies it), and 0.0655 lay outside 99%.
 CONSISTENCY_FAMILY_ALPHA = 0.01
-# The catalog's claims with a pooled reference (a self-test checks that this counts them all).
-POOLED_GATES = 7
-# One claim's false-fail rate: with it a run agrees in 20 of 20 fresh seeds with probability 0.97.
+# The catalog's pooled claims that are not timings (a self-test checks that this counts them all).
+POOLED_GATES = 5
 CONSISTENCY_ALPHA = CONSISTENCY_FAMILY_ALPHA / POOLED_GATES
+# A timing claim's run is its own serial session (`tox -e speed`, reported in CI, not gating), and another CPU
+# can really shift a time ratio, which its gate should show: its check keeps 1%, and its reference describes
+# the machine type it was pooled on.
+TIMING_CONSISTENCY_ALPHA = 0.01
+
+
+def consistency_alpha(kind: str) -> float:
+    """The consistency check's false-fail rate for a claim of this catalog `kind`."""
+    return TIMING_CONSISTENCY_ALPHA if kind == "speed" else CONSISTENCY_ALPHA
 # A negative control drawn from a true null comes out supported at its test's level by construction (5% of
 # runs at alpha 0.05), which would fail correct runs as often. A run fails on its control when the control
 # is supported at this level (p below it; an exact control, with no p-value, whenever it is supported), so
@@ -61,18 +70,18 @@ def prediction_interval(reference, alpha: float = CONSISTENCY_ALPHA) -> tuple[fl
     return float(reference["effect"]) - float(half), float(reference["effect"]) + float(half)
 
 
-def consistent_with_reference(effect: float | None, reference) -> dict:
+def consistent_with_reference(effect: float | None, reference, alpha: float = CONSISTENCY_ALPHA) -> dict:
     """This run's effect against the reference's prediction interval (a diverged run's missing effect is
     inconsistent)."""
-    low, high = prediction_interval(reference)
+    low, high = prediction_interval(reference, alpha)
     consistent = effect is not None and math.isfinite(effect) and low <= effect <= high
-    return {"prediction_low": float(low), "prediction_high": float(high), "prediction_level": 1 - CONSISTENCY_ALPHA,
+    return {"prediction_low": float(low), "prediction_high": float(high), "prediction_level": 1 - alpha,
             "consistent": bool(consistent)}
 
 
 def judge_run(decision: str, effect: float | None, *, expected: str, reference=None, pin=None,
               control_decision: str | None = None, watch=None, watched: float | None = None,
-              control_p_value: float | None = None) -> dict:
+              control_p_value: float | None = None, consistency_alpha: float = CONSISTENCY_ALPHA) -> dict:
     """What one run of a claim must show to pass, decided jointly: its verdict equals the expected one
     (or, with a pooled reference, its effect lies within the reference's prediction interval, and the
     headline is the reference's verdict); the part a pinned verdict still holds to (`pin`: bounds on the
@@ -82,7 +91,7 @@ def judge_run(decision: str, effect: float | None, *, expected: str, reference=N
     failures = []
     consistency = None
     if reference is not None:
-        consistency = consistent_with_reference(effect, reference)
+        consistency = consistent_with_reference(effect, reference, consistency_alpha)
         headline = reference["verdict"]
         if not consistency["consistent"]:
             failures.append(f"effect {effect if effect is None else format(effect, '.4g')} lies outside the pooled "

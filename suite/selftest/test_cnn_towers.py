@@ -52,16 +52,17 @@ def test_grouped_towers_compute_what_separate_keras_towers_compute(batch):
 
 
 def test_grouped_towers_train_as_separate_keras_towers_do(batch):
-    """The summed loss gives each tower its own loss's gradient: three SGD steps agree."""
-    seeds = (5,)
+    """The summed loss gives each tower its own loss's gradient: three SGD steps agree, with two towers per arm
+    (so each tower's bias must move with its own gradient) and under XLA, as `train_cnns` compiles it."""
+    seeds = (5, 7)
     images, labels = batch
     grouped = tower_model(ARMS, seeds, side=SIDE, classes=CLASSES, conv_layers=CONV_LAYERS, channels=CHANNELS)
     separate = _keras_towers(seeds)
-    grouped.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss=summed_cross_entropy)
+    grouped.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss=summed_cross_entropy, jit_compile=True)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    separate.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss=[loss] * len(ARMS))
+    separate.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss=[loss] * (len(ARMS) * len(seeds)))
     for _ in range(3):
         grouped.train_on_batch(images, labels)
-        separate.train_on_batch(images, [labels] * len(ARMS))
+        separate.train_on_batch(images, [labels] * (len(ARMS) * len(seeds)))
     assert _relative_gap(np.asarray(grouped(images)), [np.asarray(t) for t in separate(images)]) \
         < FLOAT32_AGREEMENT
