@@ -259,6 +259,13 @@ def verdict_counts(verdicts: list[str], always: tuple[str, ...] = COUNTED) -> li
     return [(verdict, counts[verdict], verdict_class(verdict), symbol(verdict)) for verdict in ordered]
 
 
+def _cpu_text(cpu) -> str | None:
+    if not isinstance(cpu, Mapping) or not cpu.get("model"):
+        return None
+    extensions = ", ".join(cpu.get("vector_extensions") or []) or "none listed"
+    return f"{cpu['model']} ({extensions})"
+
+
 def environment_rows(environment) -> list[tuple[str, str]]:
     if not isinstance(environment, Mapping):
         return []
@@ -266,7 +273,8 @@ def environment_rows(environment) -> list[tuple[str, str]]:
     threads = environment.get("threads") if isinstance(environment.get("threads"), Mapping) else {}
     rows = [("TensorFlow", environment.get("tensorflow")), ("Keras", environment.get("keras")),
             ("Python", environment.get("python")), ("device", environment.get("device")),
-            ("CPU cores", environment.get("cpu_count")), ("platform", environment.get("platform"))]
+            ("CPU cores", environment.get("cpu_count")), ("CPU", _cpu_text(environment.get("cpu"))),
+            ("platform", environment.get("platform"))]
     rows += [(name, version) for name, version in packages.items()
              if version and name not in ("tensorflow", "tensorflow-cpu", "keras")]
     rows += [(f"threads: {name}", value) for name, value in threads.items() if value not in (None, "")]

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-from pytest_deepclaims.environment import tensorflow_threads
+from pytest_deepclaims.environment import cpu_description, tensorflow_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,3 +26,12 @@ def test_thread_counts_are_the_loaded_tensorflows_own(monkeypatch):
     threading = SimpleNamespace(get_intra_op_parallelism_threads=lambda: 3, get_inter_op_parallelism_threads=lambda: 2)
     monkeypatch.setitem(sys.modules, "tensorflow", SimpleNamespace(config=SimpleNamespace(threading=threading)))
     assert tensorflow_threads() == {"intra_op_threads": 3, "inter_op_threads": 2}
+
+
+def test_the_cpu_is_described_by_its_model_and_the_vector_extensions_that_pick_tensorflows_kernels(tmp_path):
+    """Two machine types of one 2-core kind gave a chaotic claim different effects: the results say which CPU."""
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx fma avx2 sha_ni\n\n"
+                       "processor\t: 1\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx fma avx2 sha_ni\n")
+    assert cpu_description(cpuinfo) == {"model": "AMD EPYC", "vector_extensions": ["avx", "avx2", "fma"]}
+    assert cpu_description(tmp_path / "absent") == {}
