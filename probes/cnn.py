@@ -100,11 +100,10 @@ class ConvTowers(keras.layers.Layer):
         # under XLA on the CPU than an einsum over taps in batch-major layout; the same sums in another order).
         towers = len(self.seeds)
         h = tf.broadcast_to(images[None], [towers, *tf.unstack(tf.shape(images))])  # the input is shared
-        maps = tf.shape(h)[:4]
         for index in range(self.conv_layers):
             kernel = tf.reshape(self.kernels[index], [towers, -1, self.channels])
             h = self.activation(tf.matmul(self._patches(h), kernel) + self.biases[index][:, None, :])
-            h = tf.reshape(h, tf.concat([maps, [self.channels]], axis=0))
+            h = tf.reshape(h, [towers, -1, self.side, self.side, self.channels])
         flat = tf.reshape(h, [towers, -1, self.side * self.side * self.channels])  # as Keras's Flatten orders it
         return tf.transpose(tf.matmul(flat, self.kernels[-1]) + self.biases[-1][:, None, :], [1, 0, 2])
 

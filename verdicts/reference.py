@@ -42,6 +42,8 @@ TIMING_CONSISTENCY_ALPHA = 0.01
 def consistency_alpha(kind: str) -> float:
     """The consistency check's false-fail rate for a claim of this catalog `kind`."""
     return TIMING_CONSISTENCY_ALPHA if kind == "speed" else CONSISTENCY_ALPHA
+
+
 # A negative control drawn from a true null comes out supported at its test's level by construction (5% of
 # runs at alpha 0.05), which would fail correct runs as often. A run fails on its control when the control
 # is supported at this level (p below it; an exact control, with no p-value, whenever it is supported), so
@@ -81,17 +83,18 @@ def consistent_with_reference(effect: float | None, reference, alpha: float = CO
 
 def judge_run(decision: str, effect: float | None, *, expected: str, reference=None, pin=None,
               control_decision: str | None = None, watch=None, watched: float | None = None,
-              control_p_value: float | None = None, consistency_alpha: float = CONSISTENCY_ALPHA) -> dict:
+              control_p_value: float | None = None, kind: str = "empirical") -> dict:
     """What one run of a claim must show to pass, decided jointly: its verdict equals the expected one
     (or, with a pooled reference, its effect lies within the reference's prediction interval, and the
     headline is the reference's verdict); the part a pinned verdict still holds to (`pin`: bounds on the
     effect) still holds; and the negative control, where the effect is absent by construction, is not
     supported; and a watched finding (`watch`: its bounds, `watched`: its value) stays within its bounds.
-    `failures` says, one line each, what did not hold."""
+    The prediction interval's level follows the claim's catalog `kind` (`consistency_alpha`). `failures`
+    says, one line each, what did not hold."""
     failures = []
     consistency = None
     if reference is not None:
-        consistency = consistent_with_reference(effect, reference, consistency_alpha)
+        consistency = consistent_with_reference(effect, reference, consistency_alpha(kind))
         headline = reference["verdict"]
         if not consistency["consistent"]:
             failures.append(f"effect {effect if effect is None else format(effect, '.4g')} lies outside the pooled "

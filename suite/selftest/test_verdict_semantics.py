@@ -20,7 +20,6 @@ from verdicts.reference import (
     CONSISTENCY_FAMILY_ALPHA,
     POOLED_GATES,
     TIMING_CONSISTENCY_ALPHA,
-    consistency_alpha,
     judge_run,
     pooled_reference,
     prediction_interval,
@@ -167,7 +166,7 @@ def test_the_consistency_budget_is_split_over_every_pooled_gate_of_the_catalog()
     assert POOLED_GATES == sum(claim.kind != "speed" for claim in pooled)
     reference = {"verdict": "supported", "effect": 0.0, "run_sd": 1.0, "runs": 40}
     levels = {kind: judge_run("inconclusive", 0.0, expected="supported", reference=reference,
-                              consistency_alpha=consistency_alpha(kind))["consistency"]["prediction_level"]
+                              kind=kind)["consistency"]["prediction_level"]
               for kind in ("empirical", "speed")}
     assert levels == {"empirical": pytest.approx(1 - CONSISTENCY_FAMILY_ALPHA / POOLED_GATES),
                       "speed": pytest.approx(1 - TIMING_CONSISTENCY_ALPHA)}
