@@ -1,8 +1,12 @@
 """Thread counts are read in one place (pytest_deepclaims/environment.py), without importing TensorFlow."""
+import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+
+import pytest
 
 from pytest_deepclaims.environment import cpu_description, tensorflow_threads
 
@@ -35,3 +39,17 @@ def test_the_cpu_is_described_by_its_model_and_the_vector_extensions_that_pick_t
                        "processor\t: 1\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx fma avx2 sha_ni\n")
     assert cpu_description(cpuinfo) == {"model": "AMD EPYC", "vector_extensions": ["avx", "avx2", "fma"]}
     assert cpu_description(tmp_path / "absent") == {}
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="TensorFlow's oneDNN switch is x86's")
+def test_the_probes_turn_onednn_on_unless_told_otherwise_and_the_results_say_which_ran():
+    """TensorFlow picks oneDNN by itself only on some CPUs (AVX-512 VNNI and newer): the probes' one TensorFlow
+    import turns it on everywhere, an explicit TF_ENABLE_ONEDNN_OPTS=0 wins, and `onednn_enabled` reads which ran.
+    One fresh process per setting (TensorFlow reads the variable once, at import)."""
+    code = ("import os, sys; from pytest_deepclaims.environment import onednn_enabled; before = onednn_enabled(); "
+            "import probes.keras_api; print(before, onednn_enabled(), os.environ['TF_ENABLE_ONEDNN_OPTS'])")
+    environment = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
+    ran = {setting: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                   cwd=ROOT, env={**environment, **extra}).stdout.split()
+           for setting, extra in (("default", {}), ("off", {"TF_ENABLE_ONEDNN_OPTS": "0"}))}
+    assert ran == {"default": ["None", "True", "1"], "off": ["None", "False", "0"]}
