@@ -34,24 +34,29 @@ def _step_blocks(order: np.ndarray, batch_size: int, evals_per_epoch: int) -> li
 
 
 class _Compiled:
-    """The compiled training block and evaluation for one model stack and one data set."""
+    """The compiled training block and evaluation for one model stack and its input views (one data set's
+    examples in one or more featurizations): a model of view d reads rows offset by d training-set lengths."""
 
-    def __init__(self, model: BatchedMLP, x_train, y_train, record_units: bool):
+    def __init__(self, model: BatchedMLP, x_views, y_train, view_of_model: np.ndarray, record_units: bool):
         self.model = model
-        self.x_train = tf.constant(x_train)
+        self.views = len(x_views)
+        self.x_train = tf.constant(np.concatenate(x_views))
         self.y_train = tf.constant(y_train)
+        self.view_of_model = tf.constant(view_of_model, tf.int32)
+        self.row_offset = tf.constant(view_of_model[:, None] * len(y_train), tf.int32)
         self.gradient_max = tf.Variable(tf.zeros([model.models, model.mlp.hidden_layers, model.mlp.width]),
                                         trainable=False) if record_units else None
         signature = [tf.TensorSpec([None, model.models, None], tf.int32)]
         self.run_block = tf.function(self._run_block, input_signature=signature)
         self.evaluate_slice = tf.function(self._evaluate_slice, input_signature=[
-            tf.TensorSpec([None, x_train.shape[1]], tf.float32), tf.TensorSpec([None], tf.int32)])
+            tf.TensorSpec([self.views, None, x_views[0].shape[1]], tf.float32), tf.TensorSpec([None], tf.int32)])
 
     def _run_block(self, indices):
         losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
         for step in tf.range(tf.shape(indices)[0]):
             batch = indices[step]
-            step_losses, gradients = self.model.train_step(tf.gather(self.x_train, batch),
+            rows = batch if self.views == 1 else batch + self.row_offset
+            step_losses, gradients = self.model.train_step(tf.gather(self.x_train, rows),
                                                            tf.gather(self.y_train, batch))
             if self.gradient_max is not None:
                 self.gradient_max.assign(tf.maximum(self.gradient_max, self.model.unit_gradient_max(gradients)))
@@ -59,22 +64,37 @@ class _Compiled:
         return losses.stack()
 
     def _evaluate_slice(self, x, y):
-        logits, pre_activations = self.model.forward(x[None], training=False)
+        # One view: every model reads the same [1, B, features]; several: each model its own view's rows.
+        inputs = x if self.views == 1 else tf.gather(x, self.view_of_model)
+        logits, pre_activations = self.model.forward(inputs, training=False)
         labels = tf.broadcast_to(y[None], tf.shape(logits)[:2])
         loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         correct = tf.cast(tf.equal(tf.argmax(logits, axis=-1, output_type=tf.int32), labels), tf.float32)
         positive = tf.stack([tf.reduce_sum(tf.cast(pre > 0, tf.float32), axis=1) for pre in pre_activations], axis=1)
         return tf.reduce_sum(loss, axis=1), tf.reduce_sum(correct, axis=1), positive
 
-    def evaluate(self, x: np.ndarray, y: np.ndarray):
+    def evaluate(self, x_views, y: np.ndarray):
         """Mean loss [M], accuracy [M], share of inputs with positive pre-activation [M, L, W]."""
         size = max(1, EVAL_ELEMENTS // (self.model.models * self.model.mlp.width))
         totals = None
         for start in range(0, len(y), size):
-            parts = self.evaluate_slice(x[start:start + size], y[start:start + size])
+            parts = self.evaluate_slice(np.stack([x[start:start + size] for x in x_views]), y[start:start + size])
             parts = [np.asarray(p, dtype=np.float64) for p in parts]
             totals = parts if totals is None else [t + p for t, p in zip(totals, parts)]
         return [t / len(y) for t in totals]
+
+
+def _input_views(data) -> tuple:
+    """`data` as a tuple of data sets that hold the same examples (the same labels and split) in their own
+    features of one width; a single data set is a tuple of one."""
+    views = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+    first = views[0]
+    for view in views[1:]:
+        if not (np.array_equal(view.y_train, first.y_train) and np.array_equal(view.y_val, first.y_val)
+                and view.x_train.shape == first.x_train.shape and view.x_val.shape == first.x_val.shape):
+            raise ValueError(f"input views must hold the same examples in features of one width: {view.name} "
+                             f"does not match {first.name}")
+    return views
 
 
 def train_seeds(data, mlp: MLP, *, seeds, learning_rates, **options) -> TrainingRun:
@@ -85,19 +105,35 @@ def train_seeds(data, mlp: MLP, *, seeds, learning_rates, **options) -> Training
 
 def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, optimizer: Optimizer | None = None,
                    evals_per_epoch: int = 1, epochs_per_eval: int = 1, record_units: bool = True,
-                   divergence_loss: float = math.inf, adjust_initial=None, label: str = "") -> TrainingRun:
+                   divergence_loss: float = math.inf, adjust_initial=None, initial_evaluation: bool = True,
+                   train_split_evaluation: bool = True, label: str = "") -> TrainingRun:
     """Train len(variants) × len(seeds) models together: each `Variant` (an MLP of a common depth and
     width, with its own activation and initializer, and a learning rate) from every seed. Seed s
     fixes the batch order of all variants, and the initial weights of variants sharing an initializer.
-    Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end).
+    `data` may be a tuple of data sets holding the same examples in other features (raw and standardized
+    pixels): every variant is then trained on each, the run's variants being view-major (view d's copy of
+    variant v is variant d·len(variants) + v), each seed with the same initial weights and batch order.
+    Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end), and
+    one of the initial weights unless `initial_evaluation` is False; with `train_split_evaluation` False they
+    score the validation split only (train_loss and train_accuracy are NaN), for claims that read nothing else.
     `adjust_initial`, if given, maps each seed's drawn [(kernel, bias)] to the weights to start from
     (an intervention, e.g. `units.silence_first_layer_units`)."""
     started = time.perf_counter()
+    if record_units and not train_split_evaluation:
+        raise ValueError("record_units reads the training split's evaluations: keep train_split_evaluation")
     optimizer = optimizer or make_optimizer("SGD")
+    views = _input_views(data)
+    data = views[0]
     seeds, variants = [int(s) for s in seeds], list(variants)
-    label = label or f"{'; '.join(v.label for v in variants)}, {optimizer.label}"
+    per_view = len(variants)
+    variants = [v for _ in views for v in variants]
+    label = label or f"{'; '.join(v.label for v in variants[:per_view])}, {optimizer.label}"
+    variant_labels = [v.label + (f" on {views[k // per_view].name}" if len(views) > 1 else "")
+                      for k, v in enumerate(variants)]
     model = BatchedMLP(variants, data.features, data.classes, seeds, optimizer, adjust_initial)
-    compiled = _Compiled(model, data.x_train, data.y_train, record_units)
+    view_of_variant = np.array(model.order) // per_view  # internal order
+    compiled = _Compiled(model, [view.x_train for view in views], data.y_train,
+                         np.repeat(view_of_variant, len(seeds)), record_units)
     orders = np.stack([batch_orders(seed, len(data.y_train), epochs) for seed in seeds], axis=1)  # [epochs, S, n]
     models = model.models
     batch_losses, eval_steps, evaluations, unit_records = [], [], [], []
@@ -108,19 +144,25 @@ def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, 
     def record_evaluation():
         nonlocal eval_time
         began = time.perf_counter()
-        train_loss, train_accuracy, active = compiled.evaluate(data.x_train, data.y_train)
-        val_loss, val_accuracy, _ = compiled.evaluate(data.x_val, data.y_val)
+        val_loss, val_accuracy, _ = compiled.evaluate([view.x_val for view in views], data.y_val)
+        if train_split_evaluation:
+            train_loss, train_accuracy, active = compiled.evaluate([view.x_train for view in views], data.y_train)
+        else:
+            train_loss = train_accuracy = np.full(models, np.nan)
         eval_time += time.perf_counter() - began
         eval_steps.append(step)
         evaluations.append((train_loss, train_accuracy, val_loss, val_accuracy))
-        bad = ~np.isfinite(train_loss) | ~np.isfinite(val_loss) | (train_loss > divergence_loss)
+        bad = ~np.isfinite(val_loss) | (train_loss > divergence_loss)
+        if train_split_evaluation:
+            bad |= ~np.isfinite(train_loss)
         diverged_step[(diverged_step < 0) & bad] = step
         if record_units:
             gradient = np.asarray(compiled.gradient_max) if step else np.full(active.shape, np.nan)
             compiled.gradient_max.assign(tf.zeros_like(compiled.gradient_max))
             unit_records.append((active, gradient, model.activation_weights()))
 
-    record_evaluation()
+    if initial_evaluation:
+        record_evaluation()
     for epoch in range(epochs):
         order = np.tile(orders[epoch], (len(variants), 1))
         evaluate_now = (epoch + 1) % epochs_per_eval == 0 or epoch + 1 == epochs
@@ -152,7 +194,7 @@ def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, 
         units = [per_model(np.stack([u[i] for u in unit_records]), True) if unit_records[0][i] is not None
                  else None for i in range(3)]
     return TrainingRun(
-        label=label, variant_labels=[v.label for v in variants],
+        label=label, variant_labels=variant_labels,
         learning_rates=np.array([v.learning_rate for v in variants]), seeds=np.array(seeds), epochs=epochs,
         batch_size=batch_size, steps_per_epoch=math.ceil(len(data.y_train) / batch_size),
         eval_steps=np.array(eval_steps), batch_loss=per_model(np.concatenate(batch_losses).T),

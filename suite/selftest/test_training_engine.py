@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from probes.activations import RReLU
-from probes.datasets import digits
+from probes.datasets import digits, digits_raw
 from probes.keras_api import tf
 from probes.training import MLP, Variant, optimizer, train_seeds, train_variants
 from probes.training.batched import BatchedMLP
@@ -70,6 +70,41 @@ def test_engine_matches_per_seed_fit(case, rng, monkeypatch):
         assert excess <= 0, f"{case}, {variant.label}, seed {seed}: weights differ by {excess:.3g} beyond tolerance"
     # Contrast: another seed's model is far outside the tolerance.
     assert _largest_excess(engine[1], fitted[0]) > 1e-3
+
+
+def test_input_views_train_each_model_on_its_own_view_as_if_trained_alone(rng, monkeypatch):
+    """Raw and standardized pixels in one stack: each view's models end where the same models trained on that
+    view alone end (same initial weights and batches), and the views' models differ (the contrast)."""
+    subset_seed = int(rng.integers(2**31 - 1))
+    views = tuple(data.subset(200, np.random.default_rng(subset_seed)) for data in (digits(), digits_raw()))
+    variants, opt = [Variant(MLP(2, 16, "selu", "lecun_normal"), 0.01)], optimizer("SGD", momentum=0.9)
+    seeds = [int(s) for s in rng.integers(0, 2**31 - 1, 2)]
+    together, together_weights = _engine_weights(views, variants, opt, seeds, monkeypatch)
+    assert together.variant_labels == [f"{variants[0].label} on {view.name}" for view in views]
+    for index, view in enumerate(views):
+        alone, alone_weights = _engine_weights(view, variants, opt, seeds, monkeypatch)
+        for seed_index in range(len(seeds)):
+            excess = _largest_excess(together_weights[index * len(seeds) + seed_index], alone_weights[seed_index])
+            assert excess <= 0, f"{view.name}, seed {seeds[seed_index]}: {excess:.3g} beyond tolerance"
+        np.testing.assert_allclose(together.final("val_loss")[index], alone.final("val_loss")[0], rtol=1e-5)
+    assert _largest_excess(together_weights[0], together_weights[len(seeds)]) > 1e-3
+    with pytest.raises(ValueError, match="same examples"):
+        train_variants((views[0], digits_raw()), variants, seeds=seeds, epochs=1)
+
+
+def test_validation_only_evaluation_scores_what_the_full_one_does_after_training(rng):
+    data = digits().subset(200, rng)
+    arms = dict(seeds=[3, 4], learning_rates=[0.01], epochs=2, epochs_per_eval=2, record_units=False)
+    full = train_seeds(data, MLP(2, 8, "relu", "he_normal"), **arms)
+    final = train_seeds(data, MLP(2, 8, "relu", "he_normal"), initial_evaluation=False,
+                        train_split_evaluation=False, **arms)
+    assert full.eval_steps.tolist() == [0, final.eval_steps[-1]] and len(final.eval_steps) == 1
+    np.testing.assert_array_equal(final.final("val_accuracy"), full.final("val_accuracy"))
+    np.testing.assert_allclose(final.final("val_loss"), full.final("val_loss"), rtol=1e-6)
+    assert np.isnan(final.train_loss).all()
+    with pytest.raises(ValueError, match="record_units"):
+        train_seeds(data, MLP(2, 8, "relu", "he_normal"), train_split_evaluation=False,
+                    **{**arms, "record_units": True})
 
 
 def test_divergence_is_flagged_per_model_and_masked(rng):

@@ -71,8 +71,9 @@ RELU_NET = MLP(NOTEBOOK_DEPTH, NOTEBOOK_WIDTH, "relu", "he_normal")
 
 
 def notebook_training(data, nets, seeds: list[int], epochs: int, label: str):
-    """The nets from every seed, trained together as the notebook trains them (SGD, batch 32), evaluated
-    before and after training only: a whole-set evaluation of 100-layer nets costs a third of an epoch."""
+    """The nets from every seed, trained together as the notebook trains them (SGD, batch 32), on `data` (or on
+    each of a tuple of views of it, see `train_variants`), scored on the validation split after training only:
+    a whole-set evaluation of 100-layer nets costs a third of an epoch, and these claims read nothing else."""
     return train_variants(data, [Variant(net, NOTEBOOK_LEARNING_RATE) for net in nets], seeds=seeds, epochs=epochs,
                           batch_size=32, optimizer=optimizer("SGD"), epochs_per_eval=epochs, record_units=False,
-                          label=label)
+                          initial_evaluation=False, train_split_evaluation=False, label=label)
