@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# TensorFlow turns its oneDNN kernels on by itself only on CPUs with AVX-512 VNNI or BF16, AVX-VNNI or AMX; elsewhere
-# (an AVX2 AMD EPYC, say) it runs Eigen's, which train these claims' small batched networks 1.3 to 2 times slower.
-# On everywhere, so one suite runs the same kernels on every x86 machine; TF_ENABLE_ONEDNN_OPTS=0 still turns them
-# off. Results record which ran (pytest_deepclaims.environment.onednn_enabled).
+# TensorFlow turns its oneDNN switch on by itself only on CPUs with AVX-512 VNNI or BF16, AVX-VNNI or AMX; elsewhere
+# (an AVX2 AMD EPYC, say) it runs Eigen's kernels, which train these claims' small batched networks 1.3 to 2 times
+# slower. On everywhere, so every x86 machine takes the same path through TensorFlow (oneDNN still picks its code by
+# instruction set, and ops it has no kernel for, such as SELU, and XLA-compiled functions run as before);
+# TF_ENABLE_ONEDNN_OPTS=0 turns it off. Results record the switch (pytest_deepclaims.environment.onednn_enabled).
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 import tensorflow as tf  # noqa: E402

@@ -112,7 +112,9 @@ def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, 
     fixes the batch order of all variants, and the initial weights of variants sharing an initializer.
     `data` may be a tuple of data sets holding the same examples in other features (raw and standardized
     pixels): every variant is then trained on each, the run's variants being view-major (view d's copy of
-    variant v is variant d·len(variants) + v), each seed with the same initial weights and batch order.
+    variant v is variant d·len(variants) + v), each seed with the same initial weights and batch order (a random
+    activation, RReLU, draws its own noise per view). A finite `divergence_loss` is then checked on every batch
+    loss, and on the training split's evaluations only where `train_split_evaluation` keeps them.
     Evaluations: `evals_per_epoch` per epoch, or one every `epochs_per_eval` epochs (and at the end), and
     one of the initial weights unless `initial_evaluation` is False; with `train_split_evaluation` False they
     score the validation split only (train_loss and train_accuracy are NaN), for claims that read nothing else.
@@ -181,8 +183,11 @@ def train_variants(data, variants, *, seeds, epochs: int, batch_size: int = 32, 
                 record_evaluation()
         elapsed = time.perf_counter() - started
         if elapsed > PROGRESS_AFTER_S and evaluate_now:
-            LOG.info("%s: epoch %d/%d, %.1f s, median train loss %.4g, diverged %d/%d", label, epoch + 1,
-                     epochs, elapsed, np.nanmedian(evaluations[-1][0]), int((diverged_step >= 0).sum()), models)
+            split, loss = (("train", evaluations[-1][0]) if train_split_evaluation
+                           else ("validation", evaluations[-1][2]))
+            median = np.nanmedian(loss) if np.isfinite(loss).any() else np.nan
+            LOG.info("%s: epoch %d/%d, %.1f s, median %s loss %.4g, diverged %d/%d", label, epoch + 1, epochs,
+                     elapsed, split, median, int((diverged_step >= 0).sum()), models)
 
     def per_model(values, over_evaluations: bool = False) -> np.ndarray:  # [(E,) M, ...] -> [V, S, (E,) ...]
         values = np.moveaxis(np.asarray(values), 0, 1) if over_evaluations else np.asarray(values)

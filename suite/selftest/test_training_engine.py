@@ -77,19 +77,24 @@ def test_input_views_train_each_model_on_its_own_view_as_if_trained_alone(rng, m
     view alone end (same initial weights and batches), and the views' models differ (the contrast)."""
     subset_seed = int(rng.integers(2**31 - 1))
     views = tuple(data.subset(200, np.random.default_rng(subset_seed)) for data in (digits(), digits_raw()))
-    variants, opt = [Variant(MLP(2, 16, "selu", "lecun_normal"), 0.01)], optimizer("SGD", momentum=0.9)
-    seeds = [int(s) for s in rng.integers(0, 2**31 - 1, 2)]
+    # Two learning rates, given out of group order, so the stack's internal order is not the caller's.
+    variants = [Variant(MLP(2, 16, "selu", "lecun_normal"), 0.01), Variant(MLP(2, 16, "selu", "lecun_normal"), 0.03),
+                Variant(MLP(2, 16, "selu", "lecun_normal"), 0.01)]
+    opt, seeds = optimizer("SGD", momentum=0.9), [int(s) for s in rng.integers(0, 2**31 - 1, 2)]
     together, together_weights = _engine_weights(views, variants, opt, seeds, monkeypatch)
-    assert together.variant_labels == [f"{variants[0].label} on {view.name}" for view in views]
+    assert together.variant_labels == [f"{variant.label} on {view.name}" for view in views for variant in variants]
     for index, view in enumerate(views):
         alone, alone_weights = _engine_weights(view, variants, opt, seeds, monkeypatch)
-        for seed_index in range(len(seeds)):
-            excess = _largest_excess(together_weights[index * len(seeds) + seed_index], alone_weights[seed_index])
-            assert excess <= 0, f"{view.name}, seed {seeds[seed_index]}: {excess:.3g} beyond tolerance"
-        np.testing.assert_allclose(together.final("val_loss")[index], alone.final("val_loss")[0], rtol=1e-5)
-    assert _largest_excess(together_weights[0], together_weights[len(seeds)]) > 1e-3
-    with pytest.raises(ValueError, match="same examples"):
-        train_variants((views[0], digits_raw()), variants, seeds=seeds, epochs=1)
+        for model, alone_model in enumerate(alone_weights):
+            excess = _largest_excess(together_weights[index * len(alone_weights) + model], alone_model)
+            assert excess <= 0, f"{view.name}, model {model}: {excess:.3g} beyond tolerance"
+        np.testing.assert_allclose(together.final("val_loss")[index * len(variants):(index + 1) * len(variants)],
+                                   alone.final("val_loss"), rtol=1e-5)
+    assert _largest_excess(together_weights[0], together_weights[len(variants) * len(seeds)]) > 1e-3
+    other_rows = digits_raw().subset(200, np.random.default_rng(subset_seed + 1))
+    for mismatched in (digits_raw(), other_rows):  # other sizes; the same size, other examples
+        with pytest.raises(ValueError, match="same examples"):
+            train_variants((views[0], mismatched), variants, seeds=seeds, epochs=1)
 
 
 def test_validation_only_evaluation_scores_what_the_full_one_does_after_training(rng):
@@ -102,6 +107,10 @@ def test_validation_only_evaluation_scores_what_the_full_one_does_after_training
     np.testing.assert_array_equal(final.final("val_accuracy"), full.final("val_accuracy"))
     np.testing.assert_allclose(final.final("val_loss"), full.final("val_loss"), rtol=1e-6)
     assert np.isnan(final.train_loss).all()
+    diverging = train_seeds(data, MLP(2, 8, "relu", "he_normal"), initial_evaluation=False,
+                            train_split_evaluation=False, divergence_loss=1e3,
+                            **{**arms, "learning_rates": [0.01, 1e6]})
+    assert diverging.diverged.tolist() == [[False, False], [True, True]]
     with pytest.raises(ValueError, match="record_units"):
         train_seeds(data, MLP(2, 8, "relu", "he_normal"), train_split_evaluation=False,
                     **{**arms, "record_units": True})
