@@ -24,6 +24,13 @@ Different activations or initializers (of one depth and width) train together to
                          seeds=seeds, epochs=10, optimizer=optimizer("SGD", momentum=0.9),
                          epochs_per_eval=1)   # or evaluate only every k epochs (small data sets)
 
+The same examples in other features (raw and standardized digits) train in one stack too, each seed giving
+every view the same initial weights and batches; variants come back view-major:
+
+    run = train_variants((digits(), digits_raw()), [Variant(MLP(100, 100, "selu", "lecun_normal"), 1e-3)],
+                         seeds=seeds, epochs=5,
+                         initial_evaluation=False, train_split_evaluation=False)  # score validation, at the end
+
 Each call builds and traces its step once (about a second): prefer one call with many variants.
 
 `activation` is a name of `probes.activations.NAMES`: relu, elu, selu, tanh, sigmoid (Keras's own),
