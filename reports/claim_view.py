@@ -274,7 +274,7 @@ def environment_rows(environment) -> list[tuple[str, str]]:
     rows = [("TensorFlow", environment.get("tensorflow")), ("Keras", environment.get("keras")),
             ("Python", environment.get("python")), ("device", environment.get("device")),
             ("CPU cores", environment.get("cpu_count")), ("CPU", _cpu_text(environment.get("cpu"))),
-            ("oneDNN kernels", {True: "on", False: "off"}.get(environment.get("onednn"))),
+            ("oneDNN switch", {True: "on", False: "off"}.get(environment.get("onednn"))),
             ("platform", environment.get("platform"))]
     rows += [(name, version) for name, version in packages.items()
              if version and name not in ("tensorflow", "tensorflow-cpu", "keras")]
