@@ -13,9 +13,9 @@ from pytest_deepclaims.environment import cpu_description, tensorflow_threads
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _in_fresh_process(code: str) -> str:
+def _in_fresh_process(code: str, env: dict | None = None) -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=ROOT).stdout
+                          cwd=ROOT, env=env).stdout
 
 
 def test_thread_counts_are_empty_and_tensorflow_unimported_where_no_probe_loaded_it():
@@ -49,7 +49,6 @@ def test_the_probes_turn_onednn_on_unless_told_otherwise_and_the_results_say_whi
     code = ("import os, sys; from pytest_deepclaims.environment import onednn_enabled; before = onednn_enabled(); "
             "import probes.keras_api; print(before, onednn_enabled(), os.environ['TF_ENABLE_ONEDNN_OPTS'])")
     environment = {name: value for name, value in os.environ.items() if name != "TF_ENABLE_ONEDNN_OPTS"}
-    ran = {setting: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                   cwd=ROOT, env={**environment, **extra}).stdout.split()
+    ran = {setting: _in_fresh_process(code, env={**environment, **extra}).split()
            for setting, extra in (("default", {}), ("off", {"TF_ENABLE_ONEDNN_OPTS": "0"}))}
     assert ran == {"default": ["None", "True", "1"], "off": ["None", "False", "0"]}
