@@ -4,8 +4,7 @@ Each test times its activations at several levels (probes/speed_levels.py: the o
 cache-resident and a memory-sized tensor, a deep MLP's compiled inference, inference regimes of MLPs and a
 CNN at several batch sizes, a training step) in interleaved rounds under pytest-benchmark
 (pytest_deepclaims/speed_bench.py; each model level from several builds, its replicates), and decides at
-the levels the note's sentence is about (verdicts.timing.time_ratio_family; in stages of rounds where the
-catalog names them, pytest_deepclaims.speed_bench); the other levels are judged
+the levels the note's sentence is about (verdicts.timing.time_ratio_family); the other levels are judged
 too and reported, so the verdict says at which levels the sentence holds. Where a claim has a negative
 control, the reference activation timed twice (A/A: its `twin`) goes through the same decision. Every
 comparison runs on every device TensorFlow sees; the CPU decides (the catalog's expectation is the
@@ -100,10 +99,9 @@ def test_elu_is_slower_to_compute_than_relu_and_variants(claim, benchmark):
     """Its main con is that its slower to compute than ReLu and its variants"""
     bench = SpeedBench(benchmark, claim)
     activations = ("elu", "selu", "relu", "leaky_relu")
+    measurement = bench.measure({"op_cache": activations, "op_memory": activations, "train_step": activations})
     pairs = [(slow, fast) for slow in ("elu", "selu") for fast in ("relu", "leaky_relu")]
-    measurement, family = bench.measure_and_decide(
-        {"op_cache": activations, "op_memory": activations, "train_step": activations}, pairs, relation="greater",
-        deciding=OP_LEVELS)
+    family = bench.decide(measurement, pairs, relation="greater", deciding=OP_LEVELS)
     _record(claim, bench, measurement, family, "ELU and SELU against ReLU and leaky ReLU")
 
 
@@ -119,9 +117,9 @@ def test_relu_is_fast(claim, benchmark):
     """ReLu has a lot of support and is fast"""
     bench = SpeedBench(benchmark, claim)
     levels = ("op_cache", "op_memory", "inference")
+    measurement = bench.measure({level: NOTE_ACTIVATIONS for level in levels})
     pairs = [("relu", rival) for rival in NOTE_ACTIVATIONS[1:]]
-    measurement, family = bench.measure_and_decide({level: NOTE_ACTIVATIONS for level in levels}, pairs,
-                                                   relation="within", deciding=levels)
+    family = bench.decide(measurement, pairs, relation="within", deciding=levels)
     _record(claim, bench, measurement, family, "ReLU against the note's other activations")
 
 
