@@ -6,6 +6,7 @@ reads as "not recorded", never as a broken page. Nothing is computed here; the h
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from reports.wording import estimate, interval, level_text, number, numbers_text, p_text, strings, symbol, verdict_class
@@ -114,6 +115,12 @@ def underpowered(claim: Mapping) -> str:
             f"the {numbers_text(claim.get('min_effect'))}{unit} that matters")
 
 
+def _commit_text(commit) -> str:
+    """A hash abbreviated to 10 characters; anything else ("this commit": the one that recorded it) whole."""
+    text = str(commit)
+    return text[:10] if re.fullmatch(r"[0-9a-f]{11,40}", text) else text
+
+
 def revisions(claim: Mapping) -> list[str]:
     """Design changes made after the data were seen, most recent first (by date; as recorded within a date)."""
     recorded = claim.get("revisions")
@@ -122,7 +129,7 @@ def revisions(claim: Mapping) -> list[str]:
                    reverse=True)
     lines = []
     for entry in dated:
-        commit = f" · {str(entry['commit'])[:10]}" if entry.get("commit") else ""
+        commit = f" · {_commit_text(entry['commit'])}" if entry.get("commit") else ""
         what = f"{entry['field']}: " if entry.get("field") else ""
         why = f" (why: {entry['reason']})" if entry.get("reason") else ""
         lines.append(f"{entry.get('date') or 'undated'}{commit} · {what}{entry.get('change') or '?'}{why}")

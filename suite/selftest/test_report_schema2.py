@@ -162,6 +162,14 @@ def test_revisions_show_most_recent_first_and_mark_the_row(page):
     assert "revised" not in words(article(page, "V2-PLAIN"))
 
 
+def test_a_revision_recorded_with_this_commit_keeps_its_words():
+    """Catalog revisions name their commit as "this commit" (the one that records them): only a hash is cut."""
+    lines = claim_evidence.revisions({"revisions": [
+        {"date": "2026-12-02", "commit": "this commit", "field": "sizes", "change": "2 ms samples"},
+        {"date": "2026-12-01", "commit": "0123456789abcdef0123", "field": "metric", "change": "eager logits"}]})
+    assert lines == ["2026-12-02 · this commit · sizes: 2 ms samples", "2026-12-01 · 0123456789 · metric: eager logits"]
+
+
 def test_malformed_schema_2_fields_read_as_not_recorded():
     card = article(html_report.render(hostile_document()), "V2-MALFORMED")
     text = words(card)
