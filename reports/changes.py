@@ -10,7 +10,11 @@ expectation, and for api claims the recorded notes that differ (which names a Ke
 
 Speed claims' numbers are timings of a machine under a load. A verdict flip near the margin (the ratio
 moved by less than the claim's gate factor, `shift_gate`, default 2) is noise of that kind: a note. A
-ratio that moved by more than the factor, either way, is a regression, whatever the verdicts say.
+ratio that moved by more than the factor, either way, is a regression, whatever the verdicts say, when
+both sides were timed on CPUs with the same vector extensions (each claim's `runtime.cpu_vector_extensions`):
+across CPU types TensorFlow runs other kernels (oneDNN's Conv2D on AVX2 against AVX-512 moved a CNN's
+ELU/leaky ReLU ratio x2.9), so such a shift is a note that says so, not gating; a side that does not record
+its CPU is gated as before.
 Interval shifts of speed claims are noted, not counted, unless asked for (`effect_kinds`).
 """
 from __future__ import annotations
@@ -121,6 +125,16 @@ def speed_shift(before: Mapping, after: Mapping) -> tuple[float, str] | None:
     return None
 
 
+def _other_cpu_type(before: Mapping, after: Mapping) -> str:
+    """Why two timings cannot gate each other, where both record their CPU's vector extensions and these differ;
+    else ''."""
+    old, new = ((claim.get("runtime") or {}).get("cpu_vector_extensions") for claim in (before, after))
+    if not (isinstance(old, list) and isinstance(new, list)) or sorted(old) == sorted(new):
+        return ""
+    return (f"the two were timed on CPUs with other vector extensions ({', '.join(old) or 'none'} against "
+            f"{', '.join(new) or 'none'}), where TensorFlow runs other kernels")
+
+
 def _speed_changes(claim_id: str, before: Mapping, after: Mapping) -> list[Change]:
     """A decided speed claim: a regression when its ratio moved beyond the gate; a verdict flip within it
     is a note."""
@@ -133,8 +147,9 @@ def _speed_changes(claim_id: str, before: Mapping, after: Mapping) -> list[Chang
     factor, what = shift
     moved = f"the {what} moved x{factor:.3g}"
     if abs(math.log(factor)) > math.log(gate):
-        return [Change(claim_id, "speed", f"{moved}, beyond the gate factor {gate:g}" + (f"; {flip}" if flip else ""),
-                       True)]
+        other_cpu = _other_cpu_type(before, after)
+        return [Change(claim_id, "speed", f"{moved}, beyond the gate factor {gate:g}" + (f"; {flip}" if flip else "")
+                       + (f", but {other_cpu}: not gating" if other_cpu else ""), not other_cpu)]
     if flip:
         return [Change(claim_id, "verdict", f"{flip} near the margin: {moved}, within the gate factor {gate:g} "
                                             "(reported, not gating)", False)]

@@ -54,6 +54,25 @@ def test_a_planted_tenfold_slowdown_of_one_activation_gates():
     assert "beyond the gate factor 2" in printed
 
 
+def test_a_shift_between_cpu_types_is_a_note_and_within_one_still_gates():
+    """TensorFlow picks its kernels by the CPU's vector extensions: a baseline timed on an AVX2 machine cannot gate
+    a run on an AVX-512 one (noted), while the same planted slowdown on the same CPU type still fails."""
+    avx2, avx512 = ["avx", "avx2", "fma"], ["avx", "avx2", "fma", "avx512f", "avx512_vnni"]
+    slower = {**ELU_OPS, ("op_cache", "elu", "relu"): 88.0, ("op_cache", "elu", "leaky_relu"): 65.0}
+
+    def run(ratios, extensions):
+        return run_of(speed_claim("SPEED-ELU-SLOWER-TO-COMPUTE", "supported", ratios, ("op_cache", "elu", "relu"),
+                                  runtime={"cpu_vector_extensions": extensions}))
+
+    status, printed = compared(run(ELU_OPS, avx2), run(slower, avx512))
+    assert status == 0
+    assert ("note SPEED-ELU-SLOWER-TO-COMPUTE: the time ratio elu/relu at op_cache on /CPU:0 moved x10, beyond the "
+            "gate factor 2, but the two were timed on CPUs with other vector extensions (avx, avx2, fma against avx, "
+            "avx2, fma, avx512f, avx512_vnni), where TensorFlow runs other kernels: not gating") in printed
+    assert compared(run(ELU_OPS, avx512), run(slower, avx512))[0] == 1
+    assert compared(run(ELU_OPS, None), run(slower, avx512))[0] == 1  # a side without its CPU recorded still gates
+
+
 def test_a_tenfold_speed_up_gates_too():
     """A shift either way is a change in TensorFlow worth a look; the gate is on |log(after/before)|."""
     baseline = run_of(speed_claim("SPEED-ELU-SLOWER-TO-COMPUTE", "supported", ELU_OPS, ("op_cache", "elu", "relu")))
