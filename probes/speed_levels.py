@@ -7,7 +7,8 @@ A level is one way of timing an activation (probes/activation_speed.py has the w
   physical limit, probes/memory_bandwidth.py);
 - model levels (`inference`, `train_step`): a compiled call of the claim's MLP, built `builds` times per
   activation from different seeds: a model's time depends on its build, so builds are the replicates
-  its decisions use (`verdicts.timing`);
+  its decisions use (`verdicts.timing`), so a claim may time its model levels in every n-th round only
+  (`model_level_every`, `model_level_periods`);
 - inference regimes (`regime_levels`): the claim's `regimes`, each a model (MLP or CNN) and a batch, one
   model level each, named by `regime_level`;
 - a claim's own custom levels: {level: {name: factory(device, seed)}}, built once, decided over rounds.
@@ -81,6 +82,13 @@ class Measurement:
         """What each (device, level, activation) is decided over: its builds where it has them (a list of
         per-round series, one per build), else its rounds (one series)."""
         return {**self.values, **self.builds}
+
+
+def model_level_periods(variants: Mapping[tuple, object], sizes: Mapping) -> dict[tuple, int]:
+    """Every n-th round times a model level's builds, n = `sizes["model_level_every"]` (1 when absent):
+    its decision rests on its builds, so it needs fewer rounds than the op levels decided over rounds."""
+    every = int(sizes.get("model_level_every", 1))
+    return {key: every for key in variants if len(key) == 4}
 
 
 def _elements(sizes: Mapping, level: str) -> int:

@@ -22,6 +22,12 @@ takes the same calls per sample. On a heavily loaded machine (load average 7-10 
 changes within a round by far more than an activation's cost; side by side, the members of a pair meet
 the same few milliseconds of it, and the ratio of their samples keeps what the load spares.
 
+Sparse variants (`every`, a period per variant, and `dense_rounds`): a variant with period n is timed in the first
+`dense_rounds` rounds (the warm-up) and then in every n-th round only, so a costly level whose decision rests
+on its builds rather than its rounds (a model level) takes fewer samples than the cheap op levels beside it;
+within a round it is interleaved with everything timed there, as any variant. Its series holds only the rounds
+it was timed in, so a pair of variants with one period stays paired by round.
+
 The garbage collector is paused during a round (as pytest-benchmark's --benchmark-disable-gc does), so
 a collection never lands inside a sample; it catches up between rounds.
 """
@@ -56,10 +62,15 @@ class Interleaved:
     """Variants timed in rounds, each round in a random order drawn from `rng`."""
 
     def __init__(self, variants: Mapping[Hashable, Callable[[], object]], *, rng: np.random.Generator,
-                 min_sample_seconds: float, pair_by: Callable[[Hashable], Hashable] | None = None):
+                 min_sample_seconds: float, pair_by: Callable[[Hashable], Hashable] | None = None,
+                 every: Mapping[Hashable, int] | None = None, dense_rounds: int = 0):
         if not variants:
             raise ValueError("no variants to time")
         self.variants = dict(variants)
+        self.every = {key: int((every or {}).get(key, 1)) for key in self.variants}
+        if min(self.every.values()) < 1:
+            raise ValueError(f"a variant's period is a whole number of rounds, at least 1: {every}")
+        self.dense_rounds = int(dense_rounds)
         self.rng = rng
         self.min_sample_seconds = float(min_sample_seconds)
         self.groups: dict[Hashable, list[int]] | None = None
@@ -82,21 +93,32 @@ class Interleaved:
             self.calls_per_sample.update({keys[index]: calls for index in members})
         return dict(self.calls_per_sample)
 
-    def _schedule(self, calls: list[int]) -> np.ndarray:
-        """The order of one round's calls, as indices of the variants."""
+    def due(self, round_index: int) -> list[Hashable]:
+        """The variants timed in round `round_index` (0-based, warm-up rounds included)."""
+        after = round_index - self.dense_rounds
+        return [key for key in self.variants if after < 0 or after % self.every[key] == 0]
+
+    def _schedule(self, calls: list[int], timed: set[int]) -> np.ndarray:
+        """The order of one round's calls, as indices of the variants (those in `timed` only)."""
         if self.groups is None:
-            return self.rng.permutation(np.repeat(np.arange(len(calls)), calls))
-        cycles = [members for members in self.groups.values() for _ in range(calls[members[0]])]
+            return self.rng.permutation(np.repeat(np.arange(len(calls)), [c if i in timed else 0
+                                                                          for i, c in enumerate(calls)]))
+        cycles = [[index for index in members if index in timed] for members in self.groups.values()
+                  for _ in range(calls[members[0]])]
+        cycles = [cycle for cycle in cycles if cycle]
         order = self.rng.permutation(len(cycles))
         return np.fromiter(chain.from_iterable(self.rng.permutation(cycles[index]) for index in order), dtype=int)
 
     def run_round(self):
-        """One sample of every variant, its calls shuffled among all others'; the benchmark target."""
+        """One sample of every variant due this round (`due`), its calls shuffled among theirs; the benchmark
+        target."""
         if not self.calls_per_sample:
             self.prepare()
         keys = list(self.variants)
         calls = [self.calls_per_sample[key] for key in keys]
-        schedule = self._schedule(calls)
+        due = set(self.due(len(self.rounds)))
+        timed = {index for index, key in enumerate(keys) if key in due}
+        schedule = self._schedule(calls, timed)
         variants = [self.variants[key] for key in keys]
         totals = [0.0] * len(keys)
         clock = time.perf_counter
@@ -110,9 +132,10 @@ class Interleaved:
         finally:
             if collecting:
                 gc.enable()
-        self.rounds.append({key: totals[i] / calls[i] for i, key in enumerate(keys)})
+        self.rounds.append({key: totals[i] / calls[i] for i, key in enumerate(keys) if i in timed})
 
     def seconds_per_call(self, skip_rounds: int = 0) -> dict[Hashable, np.ndarray]:
-        """Raw seconds per call of every variant, one value per round after the first `skip_rounds`."""
+        """Raw seconds per call of every variant, one value per round it was timed in after the first
+        `skip_rounds`."""
         kept = self.rounds[skip_rounds:]
-        return {key: np.array([row[key] for row in kept]) for key in self.variants}
+        return {key: np.array([row[key] for row in kept if key in row]) for key in self.variants}

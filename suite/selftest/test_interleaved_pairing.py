@@ -4,6 +4,7 @@ schedule. Numpy only: the variants sleep a few milliseconds and log their calls 
 import time
 
 import numpy as np
+import pytest
 
 from probes.timing import Interleaved
 
@@ -36,3 +37,27 @@ def test_unpaired_variants_keep_their_own_calls_per_sample(rng):
     calls = Interleaved(variants, rng=rng, min_sample_seconds=0.006).prepare()
     assert calls["fast"] > calls["slow"]
     assert np.isclose(calls["slow"], 2, atol=1)
+
+
+def test_a_sparse_variant_is_timed_in_the_warm_up_then_every_nth_round(rng):
+    log = []
+    variants = {name: sleeper(log, name, 0.001) for name in ("op", "model a", "model b")}
+    timer = Interleaved(variants, rng=rng, min_sample_seconds=0.001, pair_by=lambda key: key.split()[0],
+                        every={"model a": 3, "model b": 3}, dense_rounds=2)
+    timer.prepare()
+    timed = []
+    for _ in range(2 + 7):
+        log.clear()
+        timer.run_round()
+        timed.append(set(log))
+    assert all(names == set(variants) for names in timed[:2])  # the warm-up times everything
+    assert [("model a" in names, "model b" in names) for names in timed[2:]] == [
+        (due, due) for due in (True, False, False, True, False, False, True)]
+    assert all("op" in names for names in timed)
+    seconds = timer.seconds_per_call(skip_rounds=2)
+    assert len(seconds["op"]) == 7 and len(seconds["model a"]) == len(seconds["model b"]) == 3
+
+
+def test_a_variant_period_below_one_round_is_refused(rng):
+    with pytest.raises(ValueError, match="at least 1"):
+        Interleaved({"a": lambda: None}, rng=rng, min_sample_seconds=0.001, every={"a": 0})
