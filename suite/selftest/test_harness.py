@@ -275,3 +275,17 @@ def test_a_bad_results_file_is_one_clear_line(tmp_path, content, problem):
     assert outcome.returncode != 0
     assert outcome.stderr.strip().count("\n") == 0 and problem in outcome.stderr
     assert str(path) in outcome.stderr
+
+
+def test_timings_run_first_and_each_group_keeps_its_order():
+    from pytest_deepclaims.plugin import timings_first
+
+    class Item:
+        def __init__(self, name, speed):
+            self.name, self.speed = name, speed
+
+        def get_closest_marker(self, name):
+            return object() if name == "speed" and self.speed else None
+
+    items = [Item("train a", False), Item("time b", True), Item("train c", False), Item("time d", True)]
+    assert [item.name for item in timings_first(items)] == ["time b", "time d", "train a", "train c"]
