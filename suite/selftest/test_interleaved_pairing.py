@@ -61,3 +61,34 @@ def test_a_sparse_variant_is_timed_in_the_warm_up_then_every_nth_round(rng):
 def test_a_variant_period_below_one_round_is_refused(rng):
     with pytest.raises(ValueError, match="at least 1"):
         Interleaved({"a": lambda: None}, rng=rng, min_sample_seconds=0.001, every={"a": 0})
+
+
+def test_an_unpaired_sparse_variant_is_timed_every_nth_round_after_the_warm_up(rng):
+    log = []
+    variants = {name: sleeper(log, name, 0.001) for name in ("op", "model")}
+    timer = Interleaved(variants, rng=rng, min_sample_seconds=0.001, every={"model": 3}, dense_rounds=1)
+    timer.prepare()
+    timed = []
+    for _ in range(1 + 6):
+        log.clear()
+        timer.run_round()
+        timed.append("model" in log)
+    assert timed == [True, True, False, False, True, False, False]
+    assert {key: len(values) for key, values in timer.seconds_per_call(skip_rounds=1).items()} == {"op": 6, "model": 2}
+
+
+def test_without_sparse_variants_a_round_keeps_the_schedule_it_always_had():
+    """No period given: the round order is the permutation of every variant's calls, drawn as before
+    sparse variants existed, so the other claims' timings are unchanged."""
+    variants = {name: (lambda: None) for name in ("a", "b", "c")}
+    timer = Interleaved(variants, rng=np.random.default_rng(7), min_sample_seconds=0.001)
+    calls = [2, 3, 1]
+    expected = np.random.default_rng(7).permutation(np.repeat(np.arange(3), calls))
+    assert np.array_equal(timer._schedule(calls, {0, 1, 2}), expected)
+
+
+def test_only_model_levels_builds_are_sparse():
+    from probes.speed_levels import model_level_periods
+    keys = {("/CPU:0", "op_cache", "relu"): None, ("/CPU:0", "inference", "relu", 0): None}
+    assert model_level_periods(keys, {"model_level_every": 3}) == {("/CPU:0", "inference", "relu", 0): 3}
+    assert model_level_periods(keys, {}) == {("/CPU:0", "inference", "relu", 0): 1}
