@@ -101,8 +101,8 @@ class Interleaved:
     def _schedule(self, calls: list[int], timed: set[int]) -> np.ndarray:
         """The order of one round's calls, as indices of the variants (those in `timed` only)."""
         if self.groups is None:
-            return self.rng.permutation(np.repeat(np.arange(len(calls)), [c if i in timed else 0
-                                                                          for i, c in enumerate(calls)]))
+            counts = [count if index in timed else 0 for index, count in enumerate(calls)]
+            return self.rng.permutation(np.repeat(np.arange(len(calls)), counts))
         cycles = [[index for index in members if index in timed] for members in self.groups.values()
                   for _ in range(calls[members[0]])]
         cycles = [cycle for cycle in cycles if cycle]
